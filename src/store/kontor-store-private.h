@@ -1,0 +1,57 @@
+/* kontor-store-private.h: what the store's files share
+ *
+ * Copyright 2026 The Kontor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "kontor-store.h"
+#include "kontor-sync-record.h"
+
+G_BEGIN_DECLS
+
+#define prepare(self, sql, error)        _kontor_store_prepare (self, sql, error)
+#define set_sqlite_error(e, db, rc, w)   _kontor_store_set_sqlite_error (e, db, rc, w)
+#define step_done(self, stmt, error)     _kontor_store_step_done (self, stmt, error)
+#define exec(self, sql, error)           _kontor_store_exec (self, sql, error)
+#define parse_state(json, error)         _kontor_store_parse_state (json, error)
+#define meta_set_int(self, k, v, error)  _kontor_store_meta_set_int (self, k, v, error)
+
+sqlite3          *_kontor_store_get_db            (KontorStore   *self);
+sqlite3_stmt     *_kontor_store_prepare           (KontorStore   *self,
+                                                   const char    *sql,
+                                                   GError       **error);
+gboolean          _kontor_store_set_sqlite_error  (GError       **error,
+                                                   sqlite3       *db,
+                                                   int            rc,
+                                                   const char    *what);
+gboolean          _kontor_store_step_done         (KontorStore   *self,
+                                                   sqlite3_stmt  *stmt,
+                                                   GError       **error);
+gboolean          _kontor_store_exec              (KontorStore   *self,
+                                                   const char    *sql,
+                                                   GError       **error);
+KontorSyncRecord *_kontor_store_parse_state       (const char    *json,
+                                                   GError       **error);
+JsonObject       *_kontor_store_state_values      (KontorSyncRecord *state);
+char             *_kontor_store_field_expr        (KontorField   *field,
+                                                   const char    *table);
+gboolean          _kontor_store_ensure_field_index (KontorStore  *self,
+                                                   const char    *kind,
+                                                   KontorField   *field,
+                                                   GError       **error);
+gboolean          _kontor_store_meta_set_int      (KontorStore   *self,
+                                                   const char    *key,
+                                                   gint64         value,
+                                                   GError       **error);
+/* Marks a kind changed; "changed" is emitted after the commit. */
+void              _kontor_store_mark_dirty        (KontorStore   *self,
+                                                   const char    *kind);
+/* Takes the next dot of this replica (persisted in the transaction). */
+gboolean          _kontor_store_next_dot          (KontorStore   *self,
+                                                   KontorDot     *dot,
+                                                   GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,946 @@
+/* kontor-store.c
+ *
+ * The replica keeps each record's full causal state (the sync layer's
+ * canonical JSON) in one column; list columns and filters read the winning
+ * value of a field straight out of it with json_extract(), backed by
+ * partial expression indexes per kind. See docs/architecture.md.
+ *
+ * Copyright 2026 The Kontor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kontor-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "kontor-fold.h"
+#include "kontor-store.h"
+#include "kontor-store-private.h"
+#include "kontor-sync-record.h"
+#include "kontor-uuid.h"
+
+/* 'KONT' in PRAGMA application_id marks our files. */
+#define KONTOR_APPLICATION_ID 0x4B4F4E54
+
+struct _KontorStore
+{
+  GObject             parent_instance;
+  sqlite3            *db;
+  char               *path;
+  KontorSchema       *schema;
+  GHashTable         *stmts;        /* sql -> sqlite3_stmt */
+  GHashTable         *dirty_kinds;  /* kinds changed in the open transaction */
+  guint32             replica_id;
+  guint64             counter;
+  int                 tx_depth;
+  gboolean            tx_failed;
+  char               *region;
+  char               *currency;
+  KontorParseContext  ctx;
+};
+
+G_DEFINE_FINAL_TYPE (KontorStore, kontor_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (kontor-store-error-quark, kontor_store_error)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char * const schema_v1[] = {
+  "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
+  "CREATE TABLE record ("
+  "  rid INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  kind TEXT NOT NULL,"
+  "  state TEXT NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0,"
+  "  conflicted INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at INTEGER NOT NULL)",
+  "CREATE INDEX record_kind ON record (kind, deleted)",
+  "CREATE INDEX record_conflicted ON record (conflicted) WHERE conflicted != 0",
+  /* rowid = record.rid; the text holds every searchable value, plus the
+   * German transliteration of words with umlauts */
+  "CREATE VIRTUAL TABLE record_fts USING fts5 (text,"
+  "  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
+  "CREATE TABLE link ("
+  "  dst TEXT NOT NULL,"
+  "  src INTEGER NOT NULL,"
+  "  field TEXT NOT NULL,"
+  "  PRIMARY KEY (dst, src, field)) WITHOUT ROWID",
+  "CREATE INDEX link_src ON link (src)",
+  /* Tell the planner that "kind = ? AND deleted = 0" is not selective, so
+   * that a sorted list walks the kind's partial expression index instead of
+   * collecting every row of the kind and sorting it. ANALYZE replaces this
+   * hint with real figures once there is data. */
+  "ANALYZE",
+  "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('record', 'record_kind', '1000000 100000 100000')",
+  "ANALYZE sqlite_schema",
+  "CREATE TABLE outbox ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  record_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  replica INTEGER NOT NULL,"
+  "  counter INTEGER NOT NULL,"
+  "  fields TEXT NOT NULL,"
+  "  vv TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL)",
+  NULL
+};
+
+/* ---------------------------------------------------------------------- */
+/* SQLite plumbing                                                        */
+
+gboolean
+_kontor_store_set_sqlite_error (GError    **error,
+                  sqlite3    *db,
+                  int         rc,
+                  const char *what)
+{
+  int code = rc & 0xff;
+  KontorStoreError kind = KONTOR_STORE_ERROR_FAILED;
+
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+    kind = KONTOR_STORE_ERROR_CORRUPT;
+  else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    kind = KONTOR_STORE_ERROR_BUSY;
+
+  if (kind == KONTOR_STORE_ERROR_CORRUPT)
+    g_set_error (error, KONTOR_STORE_ERROR, kind,
+                 _("The database is damaged or not a database (%s)"),
+                 db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  else
+    g_set_error (error, KONTOR_STORE_ERROR, kind, "%s: %s", what,
+                 db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+
+  return FALSE;
+}
+
+sqlite3_stmt *
+_kontor_store_prepare (KontorStore  *self,
+         const char   *sql,
+         GError      **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->stmts, sql);
+  int rc;
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, rc, _("Cannot prepare a query"));
+      return NULL;
+    }
+
+  g_hash_table_insert (self->stmts, g_strdup (sql), stmt);
+  return stmt;
+}
+
+gboolean
+_kontor_store_exec (KontorStore  *self,
+      const char   *sql,
+      GError      **error)
+{
+  char *msg = NULL;
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, &msg);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, rc, sql);
+      sqlite3_free (msg);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Runs a prepared statement that returns no rows. */
+gboolean
+_kontor_store_step_done (KontorStore   *self,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return set_sqlite_error (error, self->db, rc, _("Cannot write to the database"));
+
+  return TRUE;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           i,
+           const char   *text)
+{
+  sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
+}
+
+static int
+fold_collation (void       *data,
+                int         a_len,
+                const void *a,
+                int         b_len,
+                const void *b)
+{
+  return kontor_fold_collate (a, a_len, b, b_len);
+}
+
+static void
+fold_function (sqlite3_context  *context,
+               int               argc,
+               sqlite3_value   **argv)
+{
+  const char *text;
+  char *folded;
+
+  if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
+    {
+      sqlite3_result_null (context);
+      return;
+    }
+
+  text = (const char *) sqlite3_value_text (argv[0]);
+  folded = kontor_fold (text, sqlite3_value_bytes (argv[0]));
+  sqlite3_result_text (context, folded, -1, g_free);
+}
+
+/* Every connection to a replica must know the collation its indexes use. */
+static void
+register_functions (sqlite3 *db)
+{
+  sqlite3_create_collation (db, "kontor_fold", SQLITE_UTF8, NULL, fold_collation);
+  sqlite3_create_function (db, "kontor_fold", 1,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                           NULL, fold_function, NULL, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Transactions                                                           */
+
+static void
+emit_dirty (KontorStore *self)
+{
+  g_autoptr(GHashTable) kinds = g_steal_pointer (&self->dirty_kinds);
+  GHashTableIter iter;
+  gpointer kind;
+
+  self->dirty_kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, kinds);
+  while (g_hash_table_iter_next (&iter, &kind, NULL))
+    g_signal_emit (self, signals[CHANGED], 0, (const char *) kind);
+}
+
+gboolean
+kontor_store_begin (KontorStore  *self,
+                    GError      **error)
+{
+  g_return_val_if_fail (KONTOR_IS_STORE (self), FALSE);
+
+  if (self->tx_depth == 0)
+    {
+      if (!exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      self->tx_failed = FALSE;
+    }
+  else if (!exec (self, "SAVEPOINT nested", error))
+    return FALSE;
+
+  self->tx_depth++;
+  return TRUE;
+}
+
+gboolean
+kontor_store_commit (KontorStore  *self,
+                     GError      **error)
+{
+  g_return_val_if_fail (KONTOR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->tx_depth > 0, FALSE);
+
+  if (self->tx_depth > 1)
+    {
+      self->tx_depth--;
+      return exec (self, "RELEASE nested", error);
+    }
+
+  if (self->tx_failed)
+    {
+      kontor_store_rollback (self);
+      g_set_error_literal (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_FAILED,
+                           _("An earlier step of this transaction failed; nothing was saved"));
+      return FALSE;
+    }
+
+  if (!exec (self, "COMMIT", error))
+    {
+      kontor_store_rollback (self);
+      return FALSE;
+    }
+
+  self->tx_depth = 0;
+  emit_dirty (self);
+  return TRUE;
+}
+
+void
+kontor_store_rollback (KontorStore *self)
+{
+  g_return_if_fail (KONTOR_IS_STORE (self));
+
+  if (self->tx_depth == 0)
+    return;
+
+  if (self->tx_depth > 1)
+    {
+      sqlite3_exec (self->db, "ROLLBACK TO nested; RELEASE nested", NULL, NULL, NULL);
+      self->tx_depth--;
+      return;
+    }
+
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  self->tx_depth = 0;
+  g_hash_table_remove_all (self->dirty_kinds);
+
+  /* the counter may have advanced inside the failed transaction */
+  {
+    sqlite3_stmt *stmt = prepare (self, "SELECT value FROM meta WHERE key = 'counter'", NULL);
+
+    if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+      self->counter = sqlite3_column_int64 (stmt, 0);
+    if (stmt != NULL)
+      sqlite3_reset (stmt);
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Meta settings                                                          */
+
+static char *
+meta_get (KontorStore *self,
+          const char  *key)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+  char *value = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return value;
+}
+
+static gboolean
+meta_set (KontorStore  *self,
+          const char   *key,
+          const char   *value,
+          GError      **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  bind_text (stmt, 2, value);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+_kontor_store_meta_set_int (KontorStore  *self,
+              const char   *key,
+              gint64        value,
+              GError      **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  sqlite3_bind_int64 (stmt, 2, value);
+  return step_done (self, stmt, error);
+}
+
+static void
+update_parse_context (KontorStore *self)
+{
+  g_free (self->region);
+  g_free (self->currency);
+  self->region = meta_get (self, "default_region");
+  self->currency = meta_get (self, "default_currency");
+  if (self->region == NULL)
+    self->region = g_strdup ("DE");
+  if (self->currency == NULL)
+    self->currency = g_strdup ("EUR");
+  self->ctx.default_region = self->region;
+  self->ctx.default_currency = self->currency;
+}
+
+gboolean
+kontor_store_set_setting (KontorStore  *self,
+                          const char   *key,
+                          const char   *value,
+                          GError      **error)
+{
+  g_return_val_if_fail (KONTOR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  if (g_str_equal (key, "default_region") &&
+      (value == NULL || strlen (value) != 2 || !g_ascii_isalpha (value[0]) ||
+       !g_ascii_isalpha (value[1])))
+    {
+      g_set_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_INVALID,
+                   _("default_region: “%s” is not a two-letter country code"), value);
+      return FALSE;
+    }
+  if (g_str_equal (key, "default_currency") &&
+      (value == NULL || strlen (value) != 3 ||
+       strspn (value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != 3))
+    {
+      g_set_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_INVALID,
+                   _("default_currency: “%s” is not a three-letter currency code"), value);
+      return FALSE;
+    }
+
+  {
+    g_autofree char *upper = value ? g_ascii_strup (value, -1) : NULL;
+    const char *v = (g_str_has_prefix (key, "default_") && upper) ? upper : value;
+
+    if (!meta_set (self, key, v, error))
+      return FALSE;
+  }
+  update_parse_context (self);
+  return TRUE;
+}
+
+char *
+kontor_store_get_setting (KontorStore *self,
+                          const char  *key)
+{
+  g_return_val_if_fail (KONTOR_IS_STORE (self), NULL);
+  return meta_get (self, key);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Field expressions and indexes                                          */
+
+/* The SQL expression of a field's winning value as lists sort and filter
+ * by it. Field names are [a-z0-9_] (checked by the schema), so they can
+ * stand in the JSON path literally. */
+char *
+_kontor_store_field_expr (KontorField *field,
+                          const char  *table)
+{
+  const char *name = kontor_field_get_name (field);
+
+  switch (kontor_field_get_field_type (field))
+    {
+    case KONTOR_FIELD_MONEY:
+      return g_strdup_printf ("json_extract(%sstate, '$.f.%s[0].v.minor')", table, name);
+    case KONTOR_FIELD_DECIMAL:
+      /* ordering only: the stored value stays the exact decimal text */
+      return g_strdup_printf ("CAST(json_extract(%sstate, '$.f.%s[0].v') AS REAL)", table, name);
+    case KONTOR_FIELD_TEXT:
+    case KONTOR_FIELD_LONG_TEXT:
+    case KONTOR_FIELD_EMAIL:
+    case KONTOR_FIELD_URL:
+    case KONTOR_FIELD_CHOICE:
+      return g_strdup_printf ("json_extract(%sstate, '$.f.%s[0].v') COLLATE kontor_fold",
+                              table, name);
+    case KONTOR_FIELD_INTEGER:
+    case KONTOR_FIELD_BOOLEAN:
+    case KONTOR_FIELD_DATE:
+    case KONTOR_FIELD_DATETIME:
+    case KONTOR_FIELD_MULTI_CHOICE:
+    case KONTOR_FIELD_REFERENCE:
+    case KONTOR_FIELD_PHONE:
+    case KONTOR_FIELD_BLOB:
+    case KONTOR_N_FIELD_TYPES:
+    default:
+      return g_strdup_printf ("json_extract(%sstate, '$.f.%s[0].v')", table, name);
+    }
+}
+
+static char *
+index_name (const char  *kind,
+            KontorField *field)
+{
+  return g_strdup_printf ("ix_%s__%s__%s", kind, kontor_field_get_name (field),
+                          kontor_field_type_to_string (kontor_field_get_field_type (field)));
+}
+
+gboolean
+_kontor_store_ensure_field_index (KontorStore  *self,
+                    const char   *kind,
+                    KontorField  *field,
+                    GError      **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *expr = NULL;
+  g_autofree char *sql = NULL;
+
+  if (!kontor_field_has_flag (field, KONTOR_FIELD_FLAG_INDEXED))
+    return TRUE;
+
+  name = index_name (kind, field);
+  expr = _kontor_store_field_expr (field, "");
+  /* partial per kind: a contact insert touches only contact indexes */
+  sql = g_strdup_printf ("CREATE INDEX IF NOT EXISTS \"%s\" ON record (%s) "
+                         "WHERE kind = '%s' AND deleted = 0", name, expr, kind);
+
+  return exec (self, sql, error);
+}
+
+static gboolean
+ensure_indexes (KontorStore  *self,
+                GError      **error)
+{
+  GPtrArray *kinds = kontor_schema_list_kinds (self->schema);
+
+  for (guint i = 0; i < kinds->len; i++)
+    {
+      KontorKind *kind = g_ptr_array_index (kinds, i);
+      GPtrArray *fields = kontor_kind_get_fields (kind);
+
+      for (guint j = 0; j < fields->len; j++)
+        if (!_kontor_store_ensure_field_index (self, kontor_kind_get_name (kind),
+                                 g_ptr_array_index (fields, j), error))
+          return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Opening                                                                */
+
+static void
+kontor_store_finalize (GObject *object)
+{
+  KontorStore *self = (KontorStore *) object;
+
+  g_clear_pointer (&self->stmts, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  g_clear_pointer (&self->dirty_kinds, g_hash_table_unref);
+  g_clear_object (&self->schema);
+  g_free (self->path);
+  g_free (self->region);
+  g_free (self->currency);
+
+  G_OBJECT_CLASS (kontor_store_parent_class)->finalize (object);
+}
+
+static void
+kontor_store_class_init (KontorStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kontor_store_finalize;
+
+  /* Emitted after a commit with the name of each kind that changed. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+kontor_store_init (KontorStore *self)
+{
+  self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
+  self->dirty_kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->schema = kontor_schema_new ();
+  self->replica_id = KONTOR_REPLICA_UNREGISTERED;
+}
+
+char *
+kontor_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "kontor", "kontor.db", NULL);
+}
+
+static gint64
+pragma_int (sqlite3    *db,
+            const char *sql,
+            int        *rc_out)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = 0;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          value = sqlite3_column_int64 (stmt, 0);
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+  *rc_out = rc;
+
+  return value;
+}
+
+/* Looks at an existing file without writing to it: is it an SQLite
+ * database, ours, and not from the future? */
+static gboolean
+check_existing (const char  *path,
+                GError     **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  g_autofree char *head = NULL;
+  sqlite3 *db = NULL;
+  gsize len = 0;
+  gint64 version;
+  gint64 app_id;
+  gint64 n_tables;
+  int rc;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
+    guint8 buf[100];
+
+    if (in == NULL)
+      return FALSE;
+    if (!g_input_stream_read_all (G_INPUT_STREAM (in), buf, sizeof buf, &len, NULL, error))
+      return FALSE;
+    head = g_memdup2 (buf, len);
+  }
+
+  if (len == 0)
+    return TRUE;  /* an empty file is a new database */
+
+  if (len < 100 || memcmp (head, magic, 16) != 0)
+    {
+      g_set_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_CORRUPT,
+                   _("“%s” is not a Kontor database (it is not an SQLite file); "
+                     "it was left untouched"), path);
+      return FALSE;
+    }
+
+  /* immutable: look without locks, journal or WAL files beside it */
+  {
+    g_autofree char *uri = NULL;
+    g_autofree char *abs = g_canonicalize_filename (path, NULL);
+    g_autofree char *file_uri = g_filename_to_uri (abs, NULL, error);
+
+    if (file_uri == NULL)
+      return FALSE;
+    uri = g_strconcat (file_uri, "?immutable=1", NULL);
+    rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  }
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, db, rc, _("Cannot open the database"));
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+  register_functions (db);
+
+  version = pragma_int (db, "PRAGMA user_version", &rc);
+  if (rc == SQLITE_OK)
+    app_id = pragma_int (db, "PRAGMA application_id", &rc);
+  if (rc == SQLITE_OK)
+    n_tables = pragma_int (db, "SELECT count(*) FROM sqlite_schema", &rc);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_CORRUPT,
+                   _("The database “%s” is damaged (%s); it was left untouched"),
+                   path, sqlite3_errstr (rc));
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+  sqlite3_close_v2 (db);
+
+  if (app_id != KONTOR_APPLICATION_ID && (app_id != 0 || n_tables > 0))
+    {
+      g_set_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_NOT_KONTOR,
+                   _("“%s” is an SQLite database of another program; it was left untouched"),
+                   path);
+      return FALSE;
+    }
+
+  if (version > KONTOR_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_TOO_NEW,
+                   _("“%s” was written by a newer version of Kontor (schema %d, this "
+                     "version knows %d); it was left untouched. Please update Kontor."),
+                   path, (int) version, KONTOR_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+migrate (KontorStore  *self,
+         GError      **error)
+{
+  int rc;
+  gint64 version = pragma_int (self->db, "PRAGMA user_version", &rc);
+
+  if (rc != SQLITE_OK)
+    return set_sqlite_error (error, self->db, rc, _("Cannot read the schema version"));
+
+  if (version >= KONTOR_STORE_SCHEMA_VERSION)
+    return TRUE;
+
+  if (!kontor_store_begin (self, error))
+    return FALSE;
+
+  if (version < 1)
+    {
+      g_autofree char *app = g_strdup_printf ("PRAGMA application_id = %d", KONTOR_APPLICATION_ID);
+
+      for (guint i = 0; schema_v1[i]; i++)
+        if (!exec (self, schema_v1[i], error))
+          goto fail;
+      if (!exec (self, app, error) ||
+          !meta_set_int (self, "replica_id", KONTOR_REPLICA_UNREGISTERED, error) ||
+          !meta_set_int (self, "counter", 0, error))
+        goto fail;
+      {
+        g_autofree char *db_id = kontor_uuid_new ();
+
+        if (!meta_set (self, "database_id", db_id, error))
+          goto fail;
+      }
+    }
+
+  /* future migrations: if (version < 2) { ... } */
+
+  {
+    g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d",
+                                            KONTOR_STORE_SCHEMA_VERSION);
+    if (!exec (self, sql, error))
+      goto fail;
+  }
+
+  return kontor_store_commit (self, error);
+
+fail:
+  kontor_store_rollback (self);
+  return FALSE;
+}
+
+KontorSyncRecord *
+_kontor_store_parse_state (const char  *json,
+             GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+  KontorSyncRecord *rec = kontor_sync_record_from_string (json, &local);
+
+  if (rec == NULL)
+    g_set_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_CORRUPT,
+                 _("A record in the database is damaged: %s"), local->message);
+
+  return rec;
+}
+
+/* The winning values of a causal state, without cleared fields. */
+JsonObject *
+_kontor_store_state_values (KontorSyncRecord *state)
+{
+  g_autoptr(GPtrArray) fields = kontor_sync_record_list_fields (state);
+  JsonObject *values = json_object_new ();
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      const char *name = g_ptr_array_index (fields, i);
+      JsonNode *value;
+
+      if (name[0] == '_')
+        continue;
+      value = kontor_sync_record_get_value (state, name);
+      if (value != NULL && !JSON_NODE_HOLDS_NULL (value))
+        json_object_set_member (values, name, json_node_copy (value));
+    }
+
+  return values;
+}
+
+static gboolean
+load_custom_fields (KontorStore  *self,
+                    GError      **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT id, state FROM record "
+                                "WHERE kind = '" KONTOR_KIND_CUSTOM_FIELD "' AND deleted = 0 "
+                                "ORDER BY rid", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      g_autoptr(KontorSyncRecord) state = NULL;
+      g_autoptr(JsonObject) values = NULL;
+      g_autoptr(GError) local = NULL;
+
+      state = parse_state ((const char *) sqlite3_column_text (stmt, 1), error);
+      if (state == NULL)
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      values = _kontor_store_state_values (state);
+      /* a definition that no longer applies (say, from a newer schema) is
+       * skipped, not fatal: the data stays in the record */
+      if (kontor_schema_apply_definition (self->schema, id, values, &local) == NULL)
+        g_warning ("Custom field %s skipped: %s", id, local->message);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, rc, _("Cannot read custom fields"));
+
+  return TRUE;
+}
+
+KontorStore *
+kontor_store_open (const char  *path,
+                   GError     **error)
+{
+  g_autoptr(KontorStore) self = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *value = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_existing (path, error))
+    return NULL;
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Cannot create the folder “%s”: %s"), dir, g_strerror (errsv));
+      return NULL;
+    }
+
+  self = g_object_new (KONTOR_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, rc, _("Cannot open the database"));
+      return NULL;
+    }
+
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_busy_timeout (self->db, 5000);
+  register_functions (self->db);
+
+  if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !exec (self, "PRAGMA synchronous = NORMAL", error) ||
+      !exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !migrate (self, error))
+    return NULL;
+
+  value = meta_get (self, "replica_id");
+  if (value != NULL)
+    self->replica_id = (guint32) g_ascii_strtoull (value, NULL, 10);
+  g_clear_pointer (&value, g_free);
+  value = meta_get (self, "counter");
+  if (value != NULL)
+    self->counter = g_ascii_strtoull (value, NULL, 10);
+
+  update_parse_context (self);
+
+  if (!load_custom_fields (self, error) || !ensure_indexes (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+kontor_store_get_path (KontorStore *self)
+{
+  g_return_val_if_fail (KONTOR_IS_STORE (self), NULL);
+  return self->path;
+}
+
+KontorSchema *
+kontor_store_get_schema (KontorStore *self)
+{
+  g_return_val_if_fail (KONTOR_IS_STORE (self), NULL);
+  return self->schema;
+}
+
+guint32
+kontor_store_get_replica_id (KontorStore *self)
+{
+  g_return_val_if_fail (KONTOR_IS_STORE (self), 0);
+  return self->replica_id;
+}
+
+const KontorParseContext *
+kontor_store_get_parse_context (KontorStore *self)
+{
+  g_return_val_if_fail (KONTOR_IS_STORE (self), NULL);
+  return &self->ctx;
+}
+
+sqlite3 *
+_kontor_store_get_db (KontorStore *self)
+{
+  return self->db;
+}
+
+void
+_kontor_store_mark_dirty (KontorStore *self,
+                          const char  *kind)
+{
+  if (!g_hash_table_contains (self->dirty_kinds, kind))
+    g_hash_table_add (self->dirty_kinds, g_strdup (kind));
+}
+
+gboolean
+_kontor_store_next_dot (KontorStore  *self,
+                        KontorDot    *dot,
+                        GError      **error)
+{
+  g_return_val_if_fail (self->tx_depth > 0, FALSE);
+
+  if (!meta_set_int (self, "counter", (gint64) (self->counter + 1), error))
+    return FALSE;
+
+  self->counter++;
+  dot->replica = self->replica_id;
+  dot->counter = self->counter;
+  return TRUE;
+}

@@ -1,0 +1,651 @@
+/* test-store.c: the SQLite replica on real files
+ *
+ * Copyright 2026 The Kontor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "kontor-store.h"
+#include "kontor-sync-record.h"
+
+typedef struct
+{
+  char        *dir;
+  char        *path;
+  KontorStore *store;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("kontor-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "replica.db", NULL);
+  f->store = kontor_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->store);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      g_remove (p);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->store);
+  remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static JsonObject *
+obj (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return json_object_ref (json_node_get_object (node));
+}
+
+static KontorRecord *
+create (KontorStore *store,
+        const char  *kind,
+        const char  *json)
+{
+  g_autoptr(JsonObject) values = obj (json);
+  g_autoptr(GError) error = NULL;
+  KontorRecord *r = kontor_store_create (store, kind, NULL, values, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  return r;
+}
+
+static void
+test_crud (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(KontorRecord) org = create (f->store, "organization",
+                                        "{\"name\":\"Bäckerei Müller GmbH\",\"city\":\"Stuttgart\"}");
+  g_autofree char *json = g_strdup_printf ("{\"first_name\":\"Anna\",\"last_name\":\"Müller\","
+                                           "\"email\":\"anna@baeckerei-mueller.de\","
+                                           "\"phone\":\"0711 1234567\",\"organization\":\"%s\"}",
+                                           kontor_record_get_id (org));
+  g_autoptr(KontorRecord) anna = create (f->store, "contact", json);
+  g_autoptr(KontorRecord) got = NULL;
+  g_autoptr(KontorRecord) updated = NULL;
+  g_autoptr(KontorRecord) restored = NULL;
+  g_autoptr(JsonObject) change = obj ("{\"phone\":\"+49 (0)711 7654321\",\"city\":\"Esslingen\"}");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (kontor_record_get_title (anna), ==, "Anna Müller");
+  g_assert_cmpstr (kontor_record_get_string (anna, "phone"), ==, "+497111234567");
+
+  got = kontor_store_get (f->store, kontor_record_get_id (anna), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kontor_record_get_string (got, "email"), ==, "anna@baeckerei-mueller.de");
+  g_assert_cmpstr (kontor_record_get_string (got, "organization"), ==, kontor_record_get_id (org));
+
+  updated = kontor_store_update (f->store, kontor_record_get_id (anna), change, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kontor_record_get_string (updated, "phone"), ==, "+497117654321");
+  g_assert_cmpstr (kontor_record_get_string (updated, "city"), ==, "Esslingen");
+  g_assert_cmpstr (kontor_record_get_string (updated, "first_name"), ==, "Anna");
+
+  g_assert_true (kontor_store_delete (f->store, kontor_record_get_id (anna), &error));
+  g_assert_no_error (error);
+  g_clear_object (&got);
+  got = kontor_store_get (f->store, kontor_record_get_id (anna), &error);
+  g_assert_no_error (error);
+  g_assert_true (kontor_record_get_deleted (got));
+
+  /* a tombstone cannot be edited, but restored */
+  g_assert_null (kontor_store_update (f->store, kontor_record_get_id (anna), change, NULL, &error));
+  g_assert_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_DELETED);
+  g_clear_error (&error);
+
+  restored = kontor_store_restore (f->store, kontor_record_get_id (anna), &error);
+  g_assert_no_error (error);
+  g_assert_false (kontor_record_get_deleted (restored));
+  g_assert_cmpstr (kontor_record_get_string (restored, "city"), ==, "Esslingen");
+
+  g_assert_null (kontor_store_get (f->store, "0190a0b0-0000-7000-8000-00000000ffff", &error));
+  g_assert_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_outbox (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(KontorRecord) c = create (f->store, "contact", "{\"last_name\":\"Schäfer\"}");
+  g_autoptr(JsonObject) change = obj ("{\"first_name\":\"Jens\",\"city\":\"Ulm\"}");
+  g_autoptr(JsonObject) same = obj ("{\"first_name\":\"Jens\"}");
+  g_autoptr(KontorRecord) u1 = NULL;
+  g_autoptr(KontorRecord) u2 = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = NULL;
+  guint32 r = kontor_store_get_replica_id (f->store);
+  JsonObject *e;
+  JsonArray *dot;
+
+  u1 = kontor_store_update (f->store, kontor_record_get_id (c), change, NULL, &error);
+  g_assert_no_error (error);
+  /* writing the same value again is not an edit */
+  u2 = kontor_store_update (f->store, kontor_record_get_id (c), same, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (kontor_store_delete (f->store, kontor_record_get_id (c), &error));
+
+  g_assert_cmpuint (kontor_store_outbox_count (f->store), ==, 3);
+  entries = kontor_store_outbox_list (f->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 3);
+
+  e = json_node_get_object (g_ptr_array_index (entries, 0));
+  g_assert_cmpstr (json_object_get_string_member (e, "kind"), ==, "contact");
+  dot = json_object_get_array_member (e, "dot");
+  g_assert_cmpint (json_array_get_int_element (dot, 0), ==, r);
+  g_assert_cmpint (json_array_get_int_element (dot, 1), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (e, "fields"),
+                                                  "last_name"), ==, "Schäfer");
+
+  e = json_node_get_object (g_ptr_array_index (entries, 1));
+  dot = json_object_get_array_member (e, "dot");
+  g_assert_cmpint (json_array_get_int_element (dot, 1), ==, 2);
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (e, "fields")), ==, 2);
+
+  e = json_node_get_object (g_ptr_array_index (entries, 2));
+  dot = json_object_get_array_member (e, "dot");
+  g_assert_cmpint (json_array_get_int_element (dot, 1), ==, 3);
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (e, "fields"),
+                                                 "_deleted"));
+
+  /* the record's causal state: vv[r] = 3, first_name written by dot 2 */
+  state = kontor_store_get_state (f->store, kontor_record_get_id (c), &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(KontorSyncRecord) s = kontor_sync_record_from_string (state, &error);
+    const GPtrArray *versions;
+    const KontorFieldVersion *v;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (kontor_version_vector_get (kontor_sync_record_get_vv (s), r), ==, 3);
+    versions = kontor_sync_record_get_versions (s, "first_name");
+    g_assert_cmpuint (versions->len, ==, 1);
+    v = g_ptr_array_index (versions, 0);
+    g_assert_cmpuint (v->dot.counter, ==, 2);
+    g_assert_true (kontor_sync_record_is_deleted (s));
+  }
+}
+
+static void
+test_validation_errors (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(KontorRecord) person = create (f->store, "contact", "{\"last_name\":\"Jäger\"}");
+  g_autoptr(JsonObject) bad = obj ("{\"last_name\":\"X\",\"email\":\"x@\",\"birthday\":\"2026-13-01\"}");
+  g_autofree char *wrong_kind = g_strdup_printf ("{\"last_name\":\"Y\",\"organization\":\"%s\"}",
+                                                 kontor_record_get_id (person));
+  g_autoptr(JsonObject) wrong = obj (wrong_kind);
+  g_autoptr(JsonObject) unknown = obj ("{\"last_name\":\"Z\",\"hair_colour\":\"red\"}");
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  guint before = kontor_store_outbox_count (f->store);
+
+  g_assert_null (kontor_store_create (f->store, "contact", NULL, bad, &problems, &error));
+  g_assert_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "email: "));
+  g_assert_nonnull (strstr (error->message, "birthday: "));
+  g_assert_cmpuint (problems->len, ==, 2);
+  g_clear_error (&error);
+
+  g_assert_null (kontor_store_create (f->store, "contact", NULL, wrong, NULL, &error));
+  g_assert_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "organization: refers to a contact, expected organization"));
+  g_clear_error (&error);
+
+  g_assert_null (kontor_store_create (f->store, "contact", NULL, unknown, NULL, &error));
+  g_assert_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "hair_colour: unknown field of a contact"));
+  g_clear_error (&error);
+
+  g_assert_null (kontor_store_create (f->store, "spaceship", NULL, unknown, NULL, &error));
+  g_assert_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_UNKNOWN_KIND);
+
+  /* nothing was written */
+  g_assert_cmpuint (kontor_store_outbox_count (f->store), ==, before);
+}
+
+static void
+test_search (Fixture       *f,
+             gconstpointer  data)
+{
+  static const char * const queries[] = { "muller", "müller", "mueller", "MÜL", "Muel", NULL };
+  g_autoptr(KontorRecord) a = create (f->store, "contact", "{\"first_name\":\"Anna\",\"last_name\":\"Müller\"}");
+  g_autoptr(KontorRecord) b = create (f->store, "contact", "{\"first_name\":\"Bernd\",\"last_name\":\"Mueller\"}");
+  g_autoptr(KontorRecord) c = create (f->store, "contact", "{\"first_name\":\"Clara\",\"last_name\":\"Weiß\","
+                                      "\"email\":\"clara@strasse.example\"}");
+  g_autoptr(KontorRecord) d = create (f->store, "organization", "{\"name\":\"Müller Logistik AG\"}");
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; queries[i]; i++)
+    {
+      g_autoptr(GPtrArray) hits = kontor_store_search (f->store, queries[i], "contact", 10, &error);
+      gboolean found_a = FALSE, found_b = FALSE;
+
+      g_assert_no_error (error);
+      for (guint j = 0; j < hits->len; j++)
+        {
+          const char *id = kontor_record_get_id (g_ptr_array_index (hits, j));
+          found_a |= g_str_equal (id, kontor_record_get_id (a));
+          found_b |= g_str_equal (id, kontor_record_get_id (b));
+        }
+      g_test_message ("query %s: %u hits", queries[i], hits->len);
+      g_assert_true (found_a);
+      /* "muller" is not a spelling of Mueller; the umlaut queries find both */
+      if (!g_str_equal (queries[i], "muller"))
+        g_assert_true (found_b);
+      g_assert_cmpuint (hits->len, <=, 2);
+    }
+
+  {
+    g_autoptr(GPtrArray) hits = kontor_store_search (f->store, "weiss", NULL, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (hits->len, ==, 1);
+    g_assert_cmpstr (kontor_record_get_id (g_ptr_array_index (hits, 0)), ==, kontor_record_get_id (c));
+  }
+  {
+    g_autoptr(GPtrArray) hits = kontor_store_search (f->store, "müller logistik", NULL, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (hits->len, ==, 1);
+    g_assert_cmpstr (kontor_record_get_kind (g_ptr_array_index (hits, 0)), ==, "organization");
+  }
+  {
+    /* hostile FTS syntax is just text */
+    g_autoptr(GPtrArray) hits = kontor_store_search (f->store, "\"AND OR NEAR( *", NULL, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (hits->len, ==, 0);
+  }
+
+  /* deleted records are not found */
+  g_assert_true (kontor_store_delete (f->store, kontor_record_get_id (a), &error));
+  {
+    g_autoptr(GPtrArray) hits = kontor_store_search (f->store, "anna", NULL, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (hits->len, ==, 0);
+  }
+}
+
+static void
+test_links (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(KontorRecord) org = create (f->store, "organization", "{\"name\":\"Köhler KG\"}");
+  g_autofree char *cj = g_strdup_printf ("{\"last_name\":\"Köhler\",\"organization\":\"%s\"}",
+                                         kontor_record_get_id (org));
+  g_autoptr(KontorRecord) contact = create (f->store, "contact", cj);
+  g_autoptr(KontorRecord) pipeline = create (f->store, "pipeline", "{\"name\":\"Neukunden\"}");
+  g_autofree char *sj = g_strdup_printf ("{\"name\":\"Angebot\",\"pipeline\":\"%s\"}",
+                                         kontor_record_get_id (pipeline));
+  g_autoptr(KontorRecord) stage = create (f->store, "stage", sj);
+  g_autofree char *dj = g_strdup_printf ("{\"title\":\"Rahmenvertrag\",\"pipeline\":\"%s\","
+                                         "\"stage\":\"%s\",\"organization\":\"%s\","
+                                         "\"contact\":\"%s\",\"value\":\"48.000 EUR\"}",
+                                         kontor_record_get_id (pipeline),
+                                         kontor_record_get_id (stage),
+                                         kontor_record_get_id (org),
+                                         kontor_record_get_id (contact));
+  g_autoptr(KontorRecord) deal = create (f->store, "deal", dj);
+  g_autofree char *aj = g_strdup_printf ("{\"type\":\"call\",\"subject\":\"Nachfassen\","
+                                         "\"contact\":\"%s\"}", kontor_record_get_id (contact));
+  g_autoptr(KontorRecord) call = create (f->store, "activity", aj);
+  g_autoptr(GPtrArray) to_org = NULL;
+  g_autoptr(GPtrArray) to_contact = NULL;
+  g_autoptr(GError) error = NULL;
+
+  to_org = kontor_store_list_linked (f->store, kontor_record_get_id (org), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (to_org->len, ==, 2);  /* contact and deal */
+
+  to_contact = kontor_store_list_linked (f->store, kontor_record_get_id (contact), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (to_contact->len, ==, 2);  /* deal and call */
+
+  g_assert_true (kontor_store_delete (f->store, kontor_record_get_id (call), &error));
+  g_clear_pointer (&to_contact, g_ptr_array_unref);
+  to_contact = kontor_store_list_linked (f->store, kontor_record_get_id (contact), &error);
+  g_assert_cmpuint (to_contact->len, ==, 1);
+  g_assert_cmpstr (kontor_record_get_id (g_ptr_array_index (to_contact, 0)), ==,
+                   kontor_record_get_id (deal));
+}
+
+static GPtrArray *
+run_query (KontorStore *store,
+           const char  *kind,
+           const char  *sort,
+           const char * const *conds)
+{
+  g_autoptr(KontorQuery) q = kontor_query_new (kind);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows;
+
+  for (guint i = 0; conds && conds[i]; i++)
+    {
+      kontor_query_parse_condition (q, conds[i], &error);
+      g_assert_no_error (error);
+    }
+  if (sort)
+    kontor_query_parse_sort (q, sort);
+  rows = kontor_store_query (store, q, 0, 0, &error);
+  g_assert_no_error (error);
+  return rows;
+}
+
+static void
+test_filters_and_custom_fields (Fixture       *f,
+                                gconstpointer  data)
+{
+  static const char * const regions[] = { "Süd", "Nord", "Süd", "Süd", "West" };
+  static const int scores[] = { 80, 90, 40, 65, 99 };
+  static const char * const names[] = { "Zeller", "Adler", "Özdemir", "Becker", "Meyer" };
+  g_autoptr(GError) error = NULL;
+  KontorField *field;
+
+  field = kontor_store_add_custom_field (f->store, "contact", "region_code", "Region code",
+                                         "choice", (const char * const[]) { "N", "S", "W", NULL },
+                                         &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (field);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"last_name\":\"%s\",\"region\":\"%s\","
+                                               "\"score\":%d,\"region_code\":\"%c\"}",
+                                               names[i], regions[i], scores[i], regions[i][0]);
+      g_autoptr(KontorRecord) r = create (f->store, "contact", json);
+    }
+
+  {
+    /* region = Süd and score > 60, sorted by last name (Ö sorts as O) */
+    g_autoptr(GPtrArray) rows = run_query (f->store, "contact", "last_name",
+                                           (const char * const[]) { "region=süd", "score>60", NULL });
+    g_assert_cmpuint (rows->len, ==, 2);
+    g_assert_cmpstr (kontor_record_get_string (g_ptr_array_index (rows, 0), "last_name"), ==, "Becker");
+    g_assert_cmpstr (kontor_record_get_string (g_ptr_array_index (rows, 1), "last_name"), ==, "Zeller");
+  }
+  {
+    g_autoptr(GPtrArray) rows = run_query (f->store, "contact", "last_name", NULL);
+    g_assert_cmpuint (rows->len, ==, 5);
+    g_assert_cmpstr (kontor_record_get_string (g_ptr_array_index (rows, 0), "last_name"), ==, "Adler");
+    g_assert_cmpstr (kontor_record_get_string (g_ptr_array_index (rows, 3), "last_name"), ==, "Özdemir");
+  }
+  {
+    /* by the custom field, descending, then filtered with "in" */
+    g_autoptr(GPtrArray) rows = run_query (f->store, "contact", "-region_code,last_name",
+                                           (const char * const[]) { "region_code in N,W", NULL });
+    g_assert_cmpuint (rows->len, ==, 2);
+    g_assert_cmpstr (kontor_record_get_string (g_ptr_array_index (rows, 0), "last_name"), ==, "Meyer");
+    g_assert_cmpstr (kontor_record_get_string (g_ptr_array_index (rows, 1), "last_name"), ==, "Adler");
+  }
+  {
+    g_autoptr(GPtrArray) rows = run_query (f->store, "contact", "-score", NULL);
+    g_assert_cmpint (kontor_record_get_int (g_ptr_array_index (rows, 0), "score", 0), ==, 99);
+    g_assert_cmpint (kontor_record_get_int (g_ptr_array_index (rows, 4), "score", 0), ==, 40);
+  }
+
+  /* the custom field survives reopening */
+  g_clear_object (&f->store);
+  f->store = kontor_store_open (f->path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) rows = run_query (f->store, "contact", NULL,
+                                           (const char * const[]) { "region_code=S", NULL });
+    g_assert_cmpuint (rows->len, ==, 3);
+  }
+
+  /* bad filters are errors that name the field */
+  {
+    g_autoptr(KontorQuery) q = kontor_query_new ("contact");
+    g_autoptr(GPtrArray) rows = NULL;
+    guint n;
+
+    kontor_query_parse_condition (q, "shoe>3", &error);
+    g_assert_no_error (error);
+    g_assert_false (kontor_store_count (f->store, q, &n, &error));
+    g_assert_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_UNKNOWN_FIELD);
+    g_assert_nonnull (strstr (error->message, "shoe"));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(KontorQuery) q = kontor_query_new ("contact");
+    guint n;
+
+    kontor_query_parse_condition (q, "score>lots", &error);
+    g_assert_false (kontor_store_count (f->store, q, &n, &error));
+    g_assert_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "score: "));
+  }
+}
+
+static void
+test_index_used (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(KontorQuery) q = kontor_query_new ("contact");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan = NULL;
+
+  kontor_query_parse_sort (q, "last_name");
+  plan = kontor_store_explain_query (f->store, q, &error);
+  g_assert_no_error (error);
+  g_test_message ("plan: %s", plan);
+  g_assert_nonnull (strstr (plan, "USING INDEX ix_contact__last_name__text"));
+  g_assert_null (strstr (plan, "TEMP B-TREE"));
+}
+
+static void
+write_file (const char *path,
+            const void *data,
+            gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, data, len, &error);
+  g_assert_no_error (error);
+}
+
+static void
+assert_untouched (const char *path,
+                  const char *before,
+                  gsize       before_len)
+{
+  g_autofree char *after = NULL;
+  gsize after_len;
+
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (after, after_len, before, before_len);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  }
+}
+
+static void
+test_refuse_bad_files (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *garbage = g_build_filename (f->dir, "garbage.db", NULL);
+  g_autofree char *damaged = g_build_filename (f->dir, "damaged.db", NULL);
+  g_autofree char *newer = g_build_filename (f->dir, "newer.db", NULL);
+  g_autofree char *foreign = g_build_filename (f->dir, "foreign.db", NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+  g_autoptr(GError) error = NULL;
+  KontorStore *store;
+
+  /* not SQLite at all */
+  write_file (garbage, "BEGIN:VCARD\nFN:Nope\nEND:VCARD\n" "0123456789012345678901234567890123456789"
+              "0123456789012345678901234567890123456789", 110);
+  g_file_get_contents (garbage, &contents, &len, NULL);
+  store = kontor_store_open (garbage, &error);
+  g_assert_null (store);
+  g_assert_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "not a Kontor database"));
+  assert_untouched (garbage, contents, len);
+  g_clear_error (&error);
+  g_clear_pointer (&contents, g_free);
+
+  /* a real replica, then its schema pages overwritten */
+  {
+    g_autoptr(KontorStore) s = kontor_store_open (damaged, &error);
+    g_autoptr(KontorRecord) r = create (s, "contact", "{\"last_name\":\"Groß\"}");
+    g_assert_no_error (error);
+  }
+  {
+    g_autofree char *wal = g_strconcat (damaged, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (damaged, "-shm", NULL);
+    char *bytes;
+
+    g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));  /* checkpointed on close */
+    g_remove (shm);
+    g_file_get_contents (damaged, &contents, &len, NULL);
+    bytes = contents;
+    memset (bytes + 100, 0x5A, MIN (len, 4096) - 100);  /* page 1 after the header */
+    write_file (damaged, bytes, len);
+  }
+  store = kontor_store_open (damaged, &error);
+  g_assert_null (store);
+  g_assert_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_CORRUPT);
+  g_test_message ("damaged: %s", error->message);
+  assert_untouched (damaged, contents, len);
+  g_clear_error (&error);
+  g_clear_pointer (&contents, g_free);
+
+  /* from a newer Kontor */
+  {
+    g_autoptr(KontorStore) s = kontor_store_open (newer, &error);
+    sqlite3 *db;
+
+    g_assert_no_error (error);
+    g_clear_object (&s);
+    g_assert_cmpint (sqlite3_open (newer, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode=DELETE; PRAGMA user_version = 99",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  g_file_get_contents (newer, &contents, &len, NULL);
+  store = kontor_store_open (newer, &error);
+  g_assert_null (store);
+  g_assert_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "newer version"));
+  assert_untouched (newer, contents, len);
+  g_clear_error (&error);
+  g_clear_pointer (&contents, g_free);
+
+  /* another program's database */
+  {
+    sqlite3 *db;
+
+    g_assert_cmpint (sqlite3_open (foreign, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE moz_places (id INTEGER)", NULL, NULL, NULL),
+                     ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  g_file_get_contents (foreign, &contents, &len, NULL);
+  store = kontor_store_open (foreign, &error);
+  g_assert_null (store);
+  g_assert_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_NOT_KONTOR);
+  assert_untouched (foreign, contents, len);
+}
+
+static void
+on_changed (KontorStore *store,
+            const char  *kind,
+            GPtrArray   *seen)
+{
+  g_ptr_array_add (seen, g_strdup (kind));
+}
+
+static void
+test_transaction (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KontorQuery) q = kontor_query_new ("contact");
+  guint n = 99;
+
+  g_signal_connect (f->store, "changed", G_CALLBACK (on_changed), seen);
+
+  /* many creates in one transaction: one signal after the commit */
+  g_assert_true (kontor_store_begin (f->store, &error));
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autoptr(KontorRecord) r = create (f->store, "contact", "{\"last_name\":\"Nußbaum\"}");
+    }
+  g_assert_cmpuint (seen->len, ==, 0);
+  g_assert_true (kontor_store_commit (f->store, &error));
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "contact");
+  g_assert_true (kontor_store_count (f->store, q, &n, &error));
+  g_assert_cmpuint (n, ==, 50);
+
+  /* a rolled back transaction leaves nothing, and the counter goes on from
+   * where the database says */
+  g_assert_true (kontor_store_begin (f->store, &error));
+  {
+    g_autoptr(KontorRecord) r = create (f->store, "contact", "{\"last_name\":\"Rollback\"}");
+  }
+  kontor_store_rollback (f->store);
+  g_assert_true (kontor_store_count (f->store, q, &n, &error));
+  g_assert_cmpuint (n, ==, 50);
+  g_assert_cmpuint (kontor_store_outbox_count (f->store), ==, 50);
+  {
+    g_autoptr(KontorRecord) r = create (f->store, "contact", "{\"last_name\":\"Danach\"}");
+    g_autoptr(GPtrArray) out = kontor_store_outbox_list (f->store, 0, &error);
+    JsonObject *last = json_node_get_object (g_ptr_array_index (out, out->len - 1));
+
+    g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (last, "dot"), 1),
+                     ==, 51);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/store/crud", test_crud);
+  ADD ("/store/outbox", test_outbox);
+  ADD ("/store/validation-errors", test_validation_errors);
+  ADD ("/store/search", test_search);
+  ADD ("/store/links", test_links);
+  ADD ("/store/filters-and-custom-fields", test_filters_and_custom_fields);
+  ADD ("/store/index-used", test_index_used);
+  ADD ("/store/refuse-bad-files", test_refuse_bad_files);
+  ADD ("/store/transaction", test_transaction);
+#undef ADD
+
+  return g_test_run ();
+}
