@@ -15,6 +15,8 @@
 #include "kontor-demo.h"
 #include "kontor-record-list.h"
 #include "kontor-store.h"
+#include "kontor-store-sync.h"
+#include "kontor-sync-client.h"
 
 typedef struct
 {
@@ -75,7 +77,17 @@ static const char usage_text[] = N_(
   "                                        add a custom field\n"
   "  outbox                                local changes not yet sent\n"
   "  demo [--seed N] [--scale N]           add generated demo data\n"
-  "  settings [KEY [VALUE]]                show or set default_region, default_currency\n");
+  "  settings [KEY [VALUE]]                show or set default_region, default_currency\n"
+  "\n"
+  "Sync:\n"
+  "  login URL USER                        sign in (password on standard input)\n"
+  "  logout                                sign out and forget the token\n"
+  "  sync                                  send local changes, receive the others'\n"
+  "  status                                replica id, changes not yet sent, conflicts\n"
+  "  conflicts                             fields changed on two devices at once\n"
+  "  resolve ID FIELD VALUE                keep VALUE (for a deleted record: FIELD\n"
+  "                                        _deleted, VALUE yes to delete, no to restore)\n"
+  "  rejected                              changes the server refused, with reasons\n");
 
 static void
 print_error (const char *message)
@@ -474,6 +486,263 @@ demo_progress (guint    done,
     g_printerr ("\r%s %u/%u", _("Generating demo data:"), done, total);
 }
 
+static char *
+read_secret_line (void)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  int c;
+
+  while ((c = getchar ()) != EOF && c != '\n')
+    if (line->len < 4096)
+      g_string_append_c (line, (char) c);
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+static KontorSyncClient *
+client_for (KontorStore  *store,
+            GError      **error)
+{
+  g_autofree char *url = kontor_store_get_setting (store, "sync_url");
+  g_autofree char *token = kontor_store_get_setting (store, "sync_token");
+  KontorSyncClient *client;
+
+  if (url == NULL || token == NULL)
+    {
+      g_set_error_literal (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_UNAUTHORIZED,
+                           _("not signed in; run “kontor-cli login URL USER” first"));
+      return NULL;
+    }
+  client = kontor_sync_client_new (url);
+  kontor_sync_client_set_token (client, token);
+  return client;
+}
+
+static int
+run_sync_command (Options     *o,
+                  KontorStore *store,
+                  const char  *cmd,
+                  char       **args,
+                  gboolean    *handled)
+{
+  guint n_args = g_strv_length (args);
+  g_autoptr(GError) error = NULL;
+
+  *handled = TRUE;
+
+  if (g_str_equal (cmd, "login"))
+    {
+      g_autoptr(KontorSyncClient) client = NULL;
+      g_autofree char *password = NULL;
+
+      if (n_args != 2)
+        return usage_error (_("usage: login URL USER (password on standard input)"));
+      password = read_secret_line ();
+      client = kontor_sync_client_new (args[0]);
+      if (!kontor_sync_client_login (client, args[1], password, NULL, &error))
+        {
+          memset (password, 0, strlen (password));
+          return fail (o, error);
+        }
+      memset (password, 0, strlen (password));
+      if (!kontor_store_set_setting (store, "sync_url", kontor_sync_client_get_url (client), &error) ||
+          !kontor_store_set_setting (store, "sync_user", args[1], &error) ||
+          !kontor_store_set_setting (store, "sync_token", kontor_sync_client_get_token (client),
+                                     &error) ||
+          !kontor_sync_client_register (client, store, NULL, &error))
+        return fail (o, error);
+      if (!o->quiet)
+        g_print (_("Signed in to %s as %s (replica %u)\n"), kontor_sync_client_get_url (client),
+                 args[1], kontor_store_get_replica_id (store));
+      return KONTOR_CLI_EXIT_OK;
+    }
+
+  if (g_str_equal (cmd, "logout"))
+    {
+      g_autoptr(KontorSyncClient) client = client_for (store, &error);
+
+      if (client == NULL)
+        return fail (o, error);
+      /* forget the token even when the server is away */
+      if (!kontor_sync_client_logout (client, NULL, &error) && !o->quiet)
+        g_printerr (_("kontor-cli: the server did not confirm: %s\n"), error->message);
+      g_clear_error (&error);
+      if (!kontor_store_set_setting (store, "sync_token", NULL, &error))
+        return fail (o, error);
+      if (!o->quiet)
+        g_print (_("Signed out\n"));
+      return KONTOR_CLI_EXIT_OK;
+    }
+
+  if (g_str_equal (cmd, "sync"))
+    {
+      g_autoptr(KontorSyncClient) client = client_for (store, &error);
+      KontorSyncStats stats = { 0 };
+
+      if (client == NULL)
+        return fail (o, error);
+      if (!kontor_sync_client_sync (client, store, &stats, NULL, &error))
+        return fail (o, error);
+      if (o->json)
+        g_print ("{\"pushed\":%u,\"duplicates\":%u,\"rejected\":%u,\"pulled\":%u,"
+                 "\"outbox\":%u}\n", stats.pushed, stats.duplicates, stats.rejected, stats.pulled,
+                 kontor_store_outbox_count (store));
+      else if (!o->quiet)
+        g_print (_("Sent %u changes, received %u; %u refused\n"), stats.pushed, stats.pulled,
+                 stats.rejected);
+      return KONTOR_CLI_EXIT_OK;
+    }
+
+  if (g_str_equal (cmd, "status"))
+    {
+      g_autoptr(GPtrArray) conflicts = kontor_store_list_conflicts (store, &error);
+      g_autoptr(GPtrArray) rejected = NULL;
+      g_autofree char *url = kontor_store_get_setting (store, "sync_url");
+      g_autofree char *user = kontor_store_get_setting (store, "sync_user");
+      guint32 replica = kontor_store_get_replica_id (store);
+
+      if (conflicts == NULL || (rejected = kontor_store_list_rejected (store, &error)) == NULL)
+        return fail (o, error);
+      g_print ("server=%s\nuser=%s\nreplica=%s%u\nlast_seq=%" G_GINT64_FORMAT "\n"
+               "unsent=%u\nconflicts=%u\nrejected=%u\n",
+               url ? url : "", user ? user : "",
+               replica == KONTOR_REPLICA_UNREGISTERED ? "unregistered:" : "",
+               replica == KONTOR_REPLICA_UNREGISTERED ? 0 : replica,
+               kontor_store_get_last_seq (store), kontor_store_outbox_count (store),
+               conflicts->len, rejected->len);
+      return KONTOR_CLI_EXIT_OK;
+    }
+
+  if (g_str_equal (cmd, "conflicts"))
+    {
+      g_autoptr(GPtrArray) records = kontor_store_list_conflicts (store, &error);
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      if (records == NULL)
+        return fail (o, error);
+      json_builder_begin_array (b);
+      for (guint i = 0; i < records->len; i++)
+        {
+          KontorRecord *r = g_ptr_array_index (records, i);
+          const char * const *fields = kontor_record_get_conflicts (r);
+
+          for (guint f = 0; fields && fields[f]; f++)
+            {
+              g_autoptr(GPtrArray) values = kontor_store_get_conflict_values (store,
+                                                                              kontor_record_get_id (r),
+                                                                              fields[f], &error);
+              if (values == NULL)
+                return fail (o, error);
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "id");
+              json_builder_add_string_value (b, kontor_record_get_id (r));
+              json_builder_set_member_name (b, "kind");
+              json_builder_add_string_value (b, kontor_record_get_kind (r));
+              json_builder_set_member_name (b, "title");
+              json_builder_add_string_value (b, kontor_record_get_title (r));
+              json_builder_set_member_name (b, "field");
+              json_builder_add_string_value (b, fields[f]);
+              json_builder_set_member_name (b, "values");
+              json_builder_begin_array (b);
+              for (guint v = 0; v < values->len; v++)
+                json_builder_add_value (b, json_node_copy (g_ptr_array_index (values, v)));
+              json_builder_end_array (b);
+              json_builder_end_object (b);
+
+              if (!o->json)
+                {
+                  g_print ("%s  %s  %s:", kontor_record_get_id (r), kontor_record_get_title (r),
+                           fields[f]);
+                  for (guint v = 0; v < values->len; v++)
+                    {
+                      g_autofree char *text = json_to_string (g_ptr_array_index (values, v), FALSE);
+                      g_print ("%s %s", v ? " |" : "", text);
+                    }
+                  g_print ("\n");
+                }
+            }
+        }
+      json_builder_end_array (b);
+      if (o->json)
+        {
+          g_autoptr(JsonNode) root = json_builder_get_root (b);
+          print_json (root);
+        }
+      return KONTOR_CLI_EXIT_OK;
+    }
+
+  if (g_str_equal (cmd, "resolve"))
+    {
+      g_autoptr(KontorRecord) record = NULL;
+      g_autoptr(KontorRecord) current = NULL;
+      g_autoptr(JsonNode) value = NULL;
+
+      if (n_args != 3)
+        return usage_error (_("usage: resolve ID FIELD VALUE"));
+      current = kontor_store_get (store, args[0], &error);
+      if (current == NULL)
+        return fail (o, error);
+      if (g_str_equal (args[1], "_deleted"))
+        {
+          KontorField *f = kontor_field_new ("_deleted", NULL, KONTOR_FIELD_BOOLEAN, 0);
+
+          value = kontor_field_parse_text (f, args[2], NULL, &error);
+          kontor_field_unref (f);
+        }
+      else
+        {
+          KontorKind *kind = kontor_schema_get_kind (kontor_store_get_schema (store),
+                                                     kontor_record_get_kind (current));
+          KontorField *f = kind ? kontor_kind_get_field (kind, args[1]) : NULL;
+
+          if (f == NULL)
+            {
+              g_autofree char *msg = g_strdup_printf (_("%s: unknown field of a %s"), args[1],
+                                                      kontor_record_get_kind (current));
+              print_error (msg);
+              return KONTOR_CLI_EXIT_ERROR;
+            }
+          value = kontor_field_parse_text (f, args[2], kontor_store_get_parse_context (store),
+                                           &error);
+        }
+      if (value == NULL)
+        {
+          g_autofree char *msg = g_strdup_printf ("%s: %s", args[1], error->message);
+          print_error (msg);
+          return KONTOR_CLI_EXIT_ERROR;
+        }
+      record = kontor_store_resolve (store, args[0], args[1], value, &error);
+      if (record == NULL)
+        return fail (o, error);
+      output_record (o, store, record);
+      return KONTOR_CLI_EXIT_OK;
+    }
+
+  if (g_str_equal (cmd, "rejected"))
+    {
+      g_autoptr(GPtrArray) list = kontor_store_list_rejected (store, &error);
+
+      if (list == NULL)
+        return fail (o, error);
+      for (guint i = 0; i < list->len; i++)
+        {
+          KontorRejected *r = g_ptr_array_index (list, i);
+          g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+          g_autofree char *fields = NULL;
+
+          json_node_set_object (node, r->fields);
+          fields = json_to_string (node, FALSE);
+          g_print ("%" G_GINT64_FORMAT "\t%s %s\t%s\t%s\n", r->id, r->kind, r->record, r->reason,
+                   fields);
+        }
+      return KONTOR_CLI_EXIT_OK;
+    }
+
+  *handled = FALSE;
+  return KONTOR_CLI_EXIT_OK;
+}
+
 static int
 run_command (Options     *o,
              KontorStore *store)
@@ -483,6 +752,14 @@ run_command (Options     *o,
   guint n_args = g_strv_length (args);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) problems = NULL;
+
+  {
+    gboolean handled;
+    int rc = run_sync_command (o, store, cmd, args, &handled);
+
+    if (handled)
+      return rc;
+  }
 
   if (g_str_equal (cmd, "init"))
     {

@@ -54,4 +54,35 @@ gboolean          _kontor_store_next_dot          (KontorStore   *self,
                                                    KontorDot     *dot,
                                                    GError       **error);
 
+KontorRecord     *_kontor_store_record_from_state (KontorStore      *self,
+                                                  const char       *id,
+                                                  const char       *kind,
+                                                  KontorSyncRecord *state);
+/* *state is NULL-safe output; fails with NOT_FOUND for an unknown id */
+gboolean          _kontor_store_load_state        (KontorStore       *self,
+                                                   const char        *id,
+                                                   gint64            *rid,
+                                                   char             **kind,
+                                                   KontorSyncRecord **state,
+                                                   GError           **error);
+/* *rid == 0 inserts a new row and sets it */
+gboolean          _kontor_store_write_state       (KontorStore       *self,
+                                                   gint64            *rid,
+                                                   const char        *id,
+                                                   const char        *kind,
+                                                   KontorSyncRecord  *state,
+                                                   GError           **error);
+gboolean          _kontor_store_reindex           (KontorStore       *self,
+                                                   gint64             rid,
+                                                   gboolean           is_new,
+                                                   KontorKind        *kind,
+                                                   KontorSyncRecord  *state,
+                                                   GError           **error);
+KontorRecord     *_kontor_store_set_deleted       (KontorStore       *self,
+                                                   const char        *id,
+                                                   gboolean           deleted,
+                                                   GError           **error);
+void              _kontor_store_set_replica       (KontorStore       *self,
+                                                   guint32            replica_id);
+
 G_END_DECLS

@@ -17,8 +17,8 @@
 /* ---------------------------------------------------------------------- */
 /* Reading                                                                */
 
-static KontorRecord *
-record_from_state (KontorStore      *self,
+KontorRecord *
+_kontor_store_record_from_state (KontorStore      *self,
                    const char       *id,
                    const char       *kind_name,
                    KontorSyncRecord *state)
@@ -58,14 +58,14 @@ record_from_row (KontorStore   *self,
   if (state == NULL)
     return NULL;
 
-  return record_from_state (self,
+  return _kontor_store_record_from_state (self,
                             (const char *) sqlite3_column_text (stmt, 0),
                             (const char *) sqlite3_column_text (stmt, 1),
                             state);
 }
 
-static gboolean
-load_state (KontorStore       *self,
+gboolean
+_kontor_store_load_state (KontorStore       *self,
             const char        *id,
             gint64            *rid,
             char             **kind,
@@ -114,10 +114,10 @@ kontor_store_get (KontorStore  *self,
   g_return_val_if_fail (KONTOR_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  if (!load_state (self, id, &rid, &kind, &state, error))
+  if (!_kontor_store_load_state (self, id, &rid, &kind, &state, error))
     return NULL;
 
-  return record_from_state (self, id, kind, state);
+  return _kontor_store_record_from_state (self, id, kind, state);
 }
 
 char *
@@ -131,7 +131,7 @@ kontor_store_get_state (KontorStore  *self,
 
   g_return_val_if_fail (KONTOR_IS_STORE (self), NULL);
 
-  if (!load_state (self, id, &rid, &kind, &state, error))
+  if (!_kontor_store_load_state (self, id, &rid, &kind, &state, error))
     return NULL;
 
   return kontor_sync_record_to_string (state);
@@ -199,8 +199,8 @@ search_text (KontorKind *kind,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static gboolean
-reindex (KontorStore       *self,
+gboolean
+_kontor_store_reindex (KontorStore       *self,
          gint64             rid,
          gboolean           is_new,
          KontorKind        *kind,
@@ -297,8 +297,8 @@ apply_custom_field (KontorStore       *self,
                                            field, error);
 }
 
-static gboolean
-write_state (KontorStore       *self,
+gboolean
+_kontor_store_write_state (KontorStore       *self,
              gint64            *rid,
              const char        *id,
              const char        *kind_name,
@@ -349,7 +349,7 @@ write_state (KontorStore       *self,
         return FALSE;
     }
 
-  if (!reindex (self, *rid, is_new, kind, state, error))
+  if (!_kontor_store_reindex (self, *rid, is_new, kind, state, error))
     return FALSE;
 
   _kontor_store_mark_dirty (self, kind_name);
@@ -407,7 +407,7 @@ local_edit (KontorStore       *self,
 
   kontor_sync_record_apply_edit (state, &dot, changes);
 
-  return write_state (self, rid, id, kind, state, error) &&
+  return _kontor_store_write_state (self, rid, id, kind, state, error) &&
          append_outbox (self, id, kind, &dot, changes, state, error);
 }
 
@@ -511,7 +511,7 @@ kontor_store_create (KontorStore  *self,
   if (!kontor_store_commit (self, error))
     return NULL;
 
-  return record_from_state (self, new_id, kind_name, state);
+  return _kontor_store_record_from_state (self, new_id, kind_name, state);
 
 fail:
   kontor_store_rollback (self);
@@ -540,7 +540,7 @@ kontor_store_update (KontorStore  *self,
   if (!kontor_store_begin (self, error))
     return NULL;
 
-  if (!load_state (self, id, &rid, &kind_name, &state, error))
+  if (!_kontor_store_load_state (self, id, &rid, &kind_name, &state, error))
     goto fail;
 
   if (kontor_sync_record_is_deleted (state))
@@ -587,15 +587,15 @@ kontor_store_update (KontorStore  *self,
   if (!kontor_store_commit (self, error))
     return NULL;
 
-  return record_from_state (self, id, kind_name, state);
+  return _kontor_store_record_from_state (self, id, kind_name, state);
 
 fail:
   kontor_store_rollback (self);
   return NULL;
 }
 
-static KontorRecord *
-set_deleted (KontorStore  *self,
+KontorRecord *
+_kontor_store_set_deleted (KontorStore  *self,
              const char   *id,
              gboolean      deleted,
              GError      **error)
@@ -608,7 +608,7 @@ set_deleted (KontorStore  *self,
   if (!kontor_store_begin (self, error))
     return NULL;
 
-  if (!load_state (self, id, &rid, &kind_name, &state, error))
+  if (!_kontor_store_load_state (self, id, &rid, &kind_name, &state, error))
     goto fail;
 
   if (kontor_sync_record_is_deleted (state) != deleted ||
@@ -622,7 +622,7 @@ set_deleted (KontorStore  *self,
   if (!kontor_store_commit (self, error))
     return NULL;
 
-  return record_from_state (self, id, kind_name, state);
+  return _kontor_store_record_from_state (self, id, kind_name, state);
 
 fail:
   kontor_store_rollback (self);
@@ -639,7 +639,7 @@ kontor_store_delete (KontorStore  *self,
   g_return_val_if_fail (KONTOR_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  record = set_deleted (self, id, TRUE, error);
+  record = _kontor_store_set_deleted (self, id, TRUE, error);
   return record != NULL;
 }
 
@@ -651,7 +651,7 @@ kontor_store_restore (KontorStore  *self,
   g_return_val_if_fail (KONTOR_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  return set_deleted (self, id, FALSE, error);
+  return _kontor_store_set_deleted (self, id, FALSE, error);
 }
 
 KontorField *

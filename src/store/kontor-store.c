@@ -20,6 +20,7 @@
 #include "kontor-fold.h"
 #include "kontor-store.h"
 #include "kontor-store-private.h"
+#include "kontor-store-sync.h"
 #include "kontor-sync-record.h"
 #include "kontor-uuid.h"
 
@@ -82,6 +83,13 @@ static const char * const schema_v1[] = {
   "ANALYZE",
   "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('record', 'record_kind', '1000000 100000 100000')",
   "ANALYZE sqlite_schema",
+  "CREATE TABLE rejected ("
+  "  id INTEGER PRIMARY KEY,"
+  "  record_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  fields TEXT NOT NULL,"
+  "  reason TEXT NOT NULL,"
+  "  at INTEGER NOT NULL)",
   "CREATE TABLE outbox ("
   "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  record_id TEXT NOT NULL,"
@@ -91,6 +99,8 @@ static const char * const schema_v1[] = {
   "  fields TEXT NOT NULL,"
   "  vv TEXT NOT NULL,"
   "  created_at INTEGER NOT NULL)",
+  "CREATE INDEX outbox_dot ON outbox (replica, counter)",
+  "CREATE INDEX outbox_record ON outbox (record_id)",
   NULL
 };
 
@@ -943,4 +953,19 @@ _kontor_store_next_dot (KontorStore  *self,
   dot->replica = self->replica_id;
   dot->counter = self->counter;
   return TRUE;
+}
+
+void
+_kontor_store_set_replica (KontorStore *self,
+                           guint32      replica_id)
+{
+  self->replica_id = replica_id;
+}
+
+void
+kontor_store_notify_changed (KontorStore *self,
+                             const char  *kind)
+{
+  g_return_if_fail (KONTOR_IS_STORE (self));
+  g_signal_emit (self, signals[CHANGED], 0, kind);
 }

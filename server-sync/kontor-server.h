@@ -1,0 +1,43 @@
+/* kontor-server.h: the sync server's HTTP side
+ *
+ * Copyright 2026 The Kontor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "kontor-server-storage.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char *address;         /* default 127.0.0.1 */
+  guint       port;            /* 0: any free port */
+  const char *tls_cert;        /* PEM files; both or neither */
+  const char *tls_key;
+  gint64      token_lifetime;  /* seconds */
+  gsize       max_body;        /* bytes */
+  guint       max_failed_logins; /* per user and 15 minutes */
+} KontorServerConfig;
+
+void kontor_server_config_init (KontorServerConfig *config);
+
+#define KONTOR_TYPE_SERVER (kontor_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (KontorServer, kontor_server, KONTOR, SERVER, GObject)
+
+KontorServer *kontor_server_new        (KontorServerStorage       *storage,
+                                        const KontorServerConfig  *config,
+                                        GError                   **error);
+gboolean      kontor_server_listen     (KontorServer              *self,
+                                        GError                   **error);
+/* The base URL it listens on, after listen(). */
+const char   *kontor_server_get_url    (KontorServer              *self);
+
+/* Password hashing (argon2id, libsodium) for the admin commands. */
+char         *kontor_server_hash_password (const char *password,
+                                           GError    **error);
+
+G_END_DECLS

@@ -1,0 +1,624 @@
+/* kontor-sync-client.c
+ *
+ * Copyright 2026 The Kontor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kontor-client"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "kontor-store-sync.h"
+#include "kontor-sync-client.h"
+
+struct _KontorSyncClient
+{
+  GObject          parent_instance;
+  SoupSession     *session;
+  char            *url;      /* ends with '/' */
+  char            *token;
+  guint            push_batch;
+  guint            pull_batch;
+  KontorFaultFunc  fault_func;
+  gpointer         fault_data;
+  GMutex           lock;     /* token */
+};
+
+G_DEFINE_FINAL_TYPE (KontorSyncClient, kontor_sync_client, G_TYPE_OBJECT)
+G_DEFINE_QUARK (kontor-sync-client-error-quark, kontor_sync_client_error)
+
+static void
+kontor_sync_client_finalize (GObject *object)
+{
+  KontorSyncClient *self = (KontorSyncClient *) object;
+
+  g_clear_object (&self->session);
+  g_free (self->url);
+  if (self->token)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (kontor_sync_client_parent_class)->finalize (object);
+}
+
+static void
+kontor_sync_client_class_init (KontorSyncClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kontor_sync_client_finalize;
+}
+
+static void
+kontor_sync_client_init (KontorSyncClient *self)
+{
+  g_mutex_init (&self->lock);
+  self->push_batch = 500;
+  self->pull_batch = 1000;
+}
+
+KontorSyncClient *
+kontor_sync_client_new (const char *base_url)
+{
+  KontorSyncClient *self;
+
+  g_return_val_if_fail (base_url != NULL, NULL);
+
+  self = g_object_new (KONTOR_TYPE_SYNC_CLIENT, NULL);
+  self->url = g_str_has_suffix (base_url, "/") ? g_strdup (base_url)
+                                               : g_strconcat (base_url, "/", NULL);
+  return self;
+}
+
+const char *
+kontor_sync_client_get_url (KontorSyncClient *self)
+{
+  return self->url;
+}
+
+const char *
+kontor_sync_client_get_token (KontorSyncClient *self)
+{
+  return self->token;
+}
+
+void
+kontor_sync_client_set_token (KontorSyncClient *self,
+                              const char       *token)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->token);
+  self->token = g_strdup (token);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+kontor_sync_client_set_batch_sizes (KontorSyncClient *self,
+                                    guint             push,
+                                    guint             pull)
+{
+  self->push_batch = CLAMP (push, 1, 5000);
+  self->pull_batch = CLAMP (pull, 1, 5000);
+}
+
+void
+kontor_sync_client_set_fault_func (KontorSyncClient *self,
+                                   KontorFaultFunc   func,
+                                   gpointer          user_data)
+{
+  self->fault_func = func;
+  self->fault_data = user_data;
+}
+
+/* A session per thread that uses it: SoupSession is not thread-safe. */
+static SoupSession *
+get_session (KontorSyncClient *self)
+{
+  static GPrivate key = G_PRIVATE_INIT (g_object_unref);
+  SoupSession *session = g_private_get (&key);
+
+  if (session == NULL)
+    {
+      session = soup_session_new_with_options ("timeout", 60, "idle-timeout", 30,
+                                               "user-agent", "Kontor/" PACKAGE_VERSION, NULL);
+      g_private_set (&key, session);
+    }
+  return session;
+}
+
+/* Sends one request; returns the parsed JSON object of a 2xx answer or
+ * fails with a KONTOR_SYNC_CLIENT_ERROR that says what to do. */
+static JsonObject *
+call (KontorSyncClient  *self,
+      const char        *method,
+      const char        *path,
+      const char        *body,
+      GCancellable      *cancellable,
+      GError           **error)
+{
+  g_autofree char *uri = g_strconcat (self->url, path, NULL);
+  KontorFault fault = self->fault_func ? self->fault_func (path, self->fault_data)
+                                       : KONTOR_FAULT_NONE;
+  guint sends = fault == KONTOR_FAULT_DUPLICATE ? 2 : 1;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local = NULL;
+  SoupStatus status = 0;
+  JsonNode *root;
+
+  if (fault == KONTOR_FAULT_FAIL_BEFORE)
+    {
+      g_set_error_literal (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_OFFLINE,
+                           _("The server cannot be reached (simulated)"));
+      return NULL;
+    }
+
+  for (guint i = 0; i < sends; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+
+      g_clear_pointer (&answer, g_bytes_unref);
+      g_clear_error (&local);
+      if (msg == NULL)
+        {
+          g_set_error (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_PROTOCOL,
+                       _("“%s” is not a valid server address"), self->url);
+          return NULL;
+        }
+      g_mutex_lock (&self->lock);
+      if (self->token != NULL)
+        {
+          g_autofree char *auth = g_strconcat ("Bearer ", self->token, NULL);
+          soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                        "Authorization", auth);
+        }
+      g_mutex_unlock (&self->lock);
+      if (body != NULL)
+        {
+          g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+          soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+        }
+
+      answer = soup_session_send_and_read (get_session (self), msg, cancellable, &local);
+      status = soup_message_get_status (msg);
+    }
+
+  if (answer == NULL)
+    {
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local));
+      else
+        g_set_error (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_OFFLINE,
+                     _("The server cannot be reached: %s"), local->message);
+      return NULL;
+    }
+
+  if (fault == KONTOR_FAULT_DROP_RESPONSE)
+    {
+      g_set_error_literal (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_OFFLINE,
+                           _("The connection broke before the answer arrived (simulated)"));
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
+                                   g_bytes_get_size (answer), NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, KONTOR_SYNC_CLIENT_ERROR,
+                   status >= 500 ? KONTOR_SYNC_CLIENT_ERROR_SERVER : KONTOR_SYNC_CLIENT_ERROR_PROTOCOL,
+                   _("The server answered %u without a readable body"), status);
+      return NULL;
+    }
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      JsonObject *obj = json_node_get_object (root);
+      const char *code = json_object_get_string_member_with_default (obj, "error", "");
+      const char *message = json_object_get_string_member_with_default (obj, "message", "");
+      KontorSyncClientError kind = KONTOR_SYNC_CLIENT_ERROR_REFUSED;
+
+      if (status == SOUP_STATUS_UNAUTHORIZED)
+        kind = KONTOR_SYNC_CLIENT_ERROR_UNAUTHORIZED;
+      else if (status >= 500)
+        kind = KONTOR_SYNC_CLIENT_ERROR_SERVER;
+      else if (g_str_equal (code, "replica_reused"))
+        kind = KONTOR_SYNC_CLIENT_ERROR_REPLICA_REUSED;
+      g_set_error (error, KONTOR_SYNC_CLIENT_ERROR, kind, "%s", message[0] ? message : code);
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static char *
+object_to_string (JsonObject *obj)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, obj);
+  return json_to_string (node, FALSE);
+}
+
+gboolean
+kontor_sync_client_login (KontorSyncClient  *self,
+                          const char        *user,
+                          const char        *password,
+                          GCancellable      *cancellable,
+                          GError           **error)
+{
+  g_autoptr(JsonObject) req = json_object_new ();
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *body = NULL;
+  const char *token;
+
+  g_return_val_if_fail (KONTOR_IS_SYNC_CLIENT (self), FALSE);
+
+  json_object_set_string_member (req, "user", user);
+  json_object_set_string_member (req, "password", password);
+  body = object_to_string (req);
+  answer = call (self, "POST", "sync/v1/login", body, cancellable, error);
+  memset (body, 0, strlen (body));
+  if (answer == NULL)
+    return FALSE;
+
+  token = json_object_get_string_member_with_default (answer, "token", NULL);
+  if (token == NULL)
+    {
+      g_set_error_literal (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_PROTOCOL,
+                           _("The server sent no token"));
+      return FALSE;
+    }
+  kontor_sync_client_set_token (self, token);
+  return TRUE;
+}
+
+gboolean
+kontor_sync_client_logout (KontorSyncClient  *self,
+                           GCancellable      *cancellable,
+                           GError           **error)
+{
+  g_autoptr(JsonObject) answer = call (self, "POST", "sync/v1/logout", "{}", cancellable, error);
+
+  if (answer == NULL)
+    return FALSE;
+  kontor_sync_client_set_token (self, NULL);
+  return TRUE;
+}
+
+gboolean
+kontor_sync_client_register (KontorSyncClient  *self,
+                             KontorStore       *store,
+                             GCancellable      *cancellable,
+                             GError           **error)
+{
+  g_autoptr(JsonObject) req = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *body = NULL;
+  gint64 id;
+
+  if (kontor_store_get_replica_id (store) != KONTOR_REPLICA_UNREGISTERED)
+    return TRUE;
+
+  req = json_object_new ();
+  json_object_set_string_member (req, "name", g_get_host_name ());
+  json_object_set_string_member (req, "database_id", kontor_store_get_database_id (store));
+  body = object_to_string (req);
+  answer = call (self, "POST", "sync/v1/register", body, cancellable, error);
+  if (answer == NULL)
+    return FALSE;
+
+  id = json_object_get_int_member_with_default (answer, "replica_id", 0);
+  if (id <= 0 || id >= KONTOR_REPLICA_UNREGISTERED)
+    {
+      g_set_error_literal (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_PROTOCOL,
+                           _("The server handed out no replica id"));
+      return FALSE;
+    }
+
+  return kontor_store_set_replica_id (store, (guint32) id, error);
+}
+
+static gboolean
+refetch (KontorSyncClient  *self,
+         KontorStore       *store,
+         GHashTable        *records,   /* id -> kind */
+         GCancellable      *cancellable,
+         GError           **error)
+{
+  g_autoptr(JsonObject) req = json_object_new ();
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *body = NULL;
+  JsonArray *ids = json_array_new ();
+  JsonArray *found;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, records);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    json_array_add_string_element (ids, key);
+  json_object_set_array_member (req, "ids", ids);
+  body = object_to_string (req);
+
+  answer = call (self, "POST", "sync/v1/fetch", body, cancellable, error);
+  if (answer == NULL)
+    return FALSE;
+
+  found = json_object_get_array_member (answer, "records");
+  for (guint i = 0; found && i < json_array_get_length (found); i++)
+    {
+      JsonObject *r = json_array_get_object_element (found, i);
+      const char *id = json_object_get_string_member_with_default (r, "id", "");
+      g_autoptr(KontorSyncRecord) state = NULL;
+
+      if (!g_hash_table_contains (records, id))
+        continue;
+      state = kontor_sync_record_from_json (json_object_get_member (r, "state"), error);
+      if (state == NULL)
+        return FALSE;
+      if (!kontor_store_reset_record (store, id, g_hash_table_lookup (records, id), state, error))
+        return FALSE;
+      g_hash_table_remove (records, id);
+    }
+
+  /* what the server does not have at all */
+  g_hash_table_iter_init (&iter, records);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!kontor_store_reset_record (store, key, value, NULL, error))
+      return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+kontor_sync_client_push (KontorSyncClient  *self,
+                         KontorStore       *store,
+                         KontorSyncStats   *stats,
+                         GCancellable      *cancellable,
+                         GError           **error)
+{
+  g_autoptr(GHashTable) reset = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  guint32 replica = kontor_store_get_replica_id (store);
+
+  if (replica == KONTOR_REPLICA_UNREGISTERED)
+    {
+      g_set_error_literal (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_PROTOCOL,
+                           _("This replica is not registered yet"));
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) ops = kontor_store_outbox_ops (store, self->push_batch, error);
+      g_autoptr(GString) body = NULL;
+      g_autoptr(JsonObject) answer = NULL;
+      JsonArray *results;
+      gint64 applied_upto;
+
+      if (ops == NULL)
+        return FALSE;
+      if (ops->len == 0)
+        break;
+
+      body = g_string_new (NULL);
+      g_string_append_printf (body, "{\"replica_id\":%u,\"ops\":[", replica);
+      for (guint i = 0; i < ops->len; i++)
+        {
+          g_autoptr(JsonNode) node = kontor_sync_op_to_json (g_ptr_array_index (ops, i));
+          g_autofree char *text = json_to_string (node, FALSE);
+
+          if (i > 0)
+            g_string_append_c (body, ',');
+          g_string_append (body, text);
+        }
+      g_string_append (body, "]}");
+
+      answer = call (self, "POST", "sync/v1/push", body->str, cancellable, error);
+      if (answer == NULL)
+        return FALSE;
+
+      results = json_object_get_array_member (answer, "results");
+      applied_upto = json_object_get_int_member_with_default (answer, "applied_upto", -1);
+      if (results == NULL || applied_upto < 0)
+        {
+          g_set_error_literal (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_PROTOCOL,
+                               _("The push answer has no results"));
+          return FALSE;
+        }
+
+      for (guint i = 0; i < json_array_get_length (results); i++)
+        {
+          JsonObject *r = json_array_get_object_element (results, i);
+          const char *status = json_object_get_string_member_with_default (r, "status", "");
+          gint64 counter = json_object_get_int_member_with_default (r, "counter", 0);
+          KontorSyncOp *op = NULL;
+
+          for (guint j = 0; j < ops->len; j++)
+            if (((KontorSyncOp *) g_ptr_array_index (ops, j))->dot.counter == (guint64) counter)
+              op = g_ptr_array_index (ops, j);
+          if (op == NULL)
+            continue;
+
+          if (g_str_equal (status, "rejected"))
+            {
+              const char *reason = json_object_get_string_member_with_default (r, "reason", "");
+
+              if (!kontor_store_reject_op (store, op, reason, error))
+                return FALSE;
+              g_hash_table_replace (reset, g_strdup (op->record), g_strdup (op->kind));
+              if (stats)
+                stats->rejected++;
+            }
+          else if (g_str_equal (status, "duplicate"))
+            {
+              if (stats)
+                stats->duplicates++;
+            }
+          else if (stats)
+            stats->pushed++;
+        }
+
+      if (!kontor_store_outbox_ack (store, applied_upto, error))
+        return FALSE;
+
+      if (json_object_has_member (answer, "resend_from"))
+        {
+          /* the server misses ops this outbox no longer has */
+          g_set_error (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_PROTOCOL,
+                       _("The server expects edits from %" G_GINT64_FORMAT " on, which this "
+                         "replica no longer has"),
+                       json_object_get_int_member (answer, "resend_from"));
+          return FALSE;
+        }
+    }
+
+  if (g_hash_table_size (reset) > 0)
+    return refetch (self, store, reset, cancellable, error);
+
+  return TRUE;
+}
+
+gboolean
+kontor_sync_client_pull (KontorSyncClient  *self,
+                         KontorStore       *store,
+                         KontorSyncStats   *stats,
+                         GCancellable      *cancellable,
+                         GError           **error)
+{
+  for (;;)
+    {
+      g_autofree char *path = g_strdup_printf ("sync/v1/changes?since=%" G_GINT64_FORMAT
+                                               "&limit=%u", kontor_store_get_last_seq (store),
+                                               self->pull_batch);
+      g_autoptr(JsonObject) answer = call (self, "GET", path, NULL, cancellable, error);
+      g_autoptr(GPtrArray) changes = NULL;
+      JsonArray *array;
+      gint64 last_seq;
+
+      if (answer == NULL)
+        return FALSE;
+
+      array = json_object_get_array_member (answer, "changes");
+      last_seq = json_object_get_int_member_with_default (answer, "last_seq", -1);
+      if (array == NULL || last_seq < 0)
+        {
+          g_set_error_literal (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_PROTOCOL,
+                               _("The changes answer is malformed"));
+          return FALSE;
+        }
+
+      changes = g_ptr_array_new_with_free_func ((GDestroyNotify) kontor_remote_change_free);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonObject *c = json_array_get_object_element (array, i);
+          KontorRemoteChange *rc;
+
+          if (c == NULL)
+            continue;
+          rc = g_new0 (KontorRemoteChange, 1);
+          rc->seq = json_object_get_int_member_with_default (c, "seq", 0);
+          rc->id = g_strdup (json_object_get_string_member_with_default (c, "id", ""));
+          rc->kind = g_strdup (json_object_get_string_member_with_default (c, "kind", ""));
+          rc->state = kontor_sync_record_from_json (json_object_get_member (c, "state"), error);
+          g_ptr_array_add (changes, rc);
+          if (rc->state == NULL)
+            return FALSE;
+        }
+
+      if (!kontor_store_apply_remote (store, changes, last_seq, error))
+        return FALSE;
+      if (stats)
+        stats->pulled += changes->len;
+
+      if (!json_object_get_boolean_member_with_default (answer, "more", FALSE))
+        break;
+    }
+
+  return TRUE;
+}
+
+gboolean
+kontor_sync_client_sync (KontorSyncClient  *self,
+                         KontorStore       *store,
+                         KontorSyncStats   *stats,
+                         GCancellable      *cancellable,
+                         GError           **error)
+{
+  g_return_val_if_fail (KONTOR_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (KONTOR_IS_STORE (store), FALSE);
+
+  if (stats)
+    stats->rounds++;
+
+  return kontor_sync_client_register (self, store, cancellable, error) &&
+         kontor_sync_client_push (self, store, stats, cancellable, error) &&
+         kontor_sync_client_pull (self, store, stats, cancellable, error);
+}
+
+typedef struct
+{
+  char            *path;
+  KontorSyncStats  stats;
+} SyncData;
+
+static void
+sync_data_free (SyncData *data)
+{
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  KontorSyncClient *self = source;
+  SyncData *data = task_data;
+  g_autoptr(KontorStore) store = NULL;
+  GError *error = NULL;
+
+  store = kontor_store_open (data->path, &error);
+  if (store == NULL || !kontor_sync_client_sync (self, store, &data->stats, cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+kontor_sync_client_sync_async (KontorSyncClient    *self,
+                               const char          *store_path,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SyncData *data;
+
+  g_return_if_fail (KONTOR_IS_SYNC_CLIENT (self));
+  g_return_if_fail (store_path != NULL);
+
+  data = g_new0 (SyncData, 1);
+  data->path = g_strdup (store_path);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kontor_sync_client_sync_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) sync_data_free);
+  g_task_run_in_thread (task, sync_thread);
+}
+
+gboolean
+kontor_sync_client_sync_finish (KontorSyncClient  *self,
+                                GAsyncResult      *result,
+                                KontorSyncStats   *stats,
+                                GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (stats)
+    *stats = ((SyncData *) g_task_get_task_data (G_TASK (result)))->stats;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
