@@ -17,10 +17,10 @@
 
 #include "kontor-schema.h"
 #include "kontor-server.h"
+#include "kontor-server-decode.h"
 #include "kontor-sync-op.h"
 
 #define FAILED_LOGIN_WINDOW (15 * 60)
-#define MAX_OPS_PER_PUSH 5000
 #define MAX_CHANGES_PER_PULL 5000
 #define MAX_FETCH_IDS 1000
 
@@ -102,9 +102,8 @@ read_json_body (KontorServer      *self,
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) error = NULL;
-  JsonNode *root;
+  JsonObject *obj;
   gsize len;
   const char *data;
 
@@ -117,28 +116,11 @@ read_json_body (KontorServer      *self,
 
   bytes = soup_message_body_flatten (body);
   data = g_bytes_get_data (bytes, &len);
-  if (len == 0 || !g_utf8_validate (data, len, NULL))
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
-                     _("The request body must be a UTF-8 JSON object"));
-      return NULL;
-    }
+  obj = kontor_server_parse_object (data, len, &error);
+  if (obj == NULL)
+    respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", error->message);
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, len, &error))
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", error->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
-                     _("The request body must be a JSON object"));
-      return NULL;
-    }
-
-  return json_object_ref (json_node_get_object (root));
+  return obj;
 }
 
 static const char *
@@ -151,20 +133,6 @@ get_string (JsonObject *obj,
       json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
-}
-
-static gboolean
-get_int (JsonObject *obj,
-         const char *name,
-         gint64     *value)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *value = json_node_get_int (node);
-  return TRUE;
 }
 
 static char *
@@ -754,8 +722,6 @@ handle_push (SoupServer        *soup,
   g_autoptr(KontorReplicaInfo) replica = NULL;
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(GString) out = NULL;
-  JsonNode *ops_node;
-  JsonArray *ops_array;
   gint64 user_id;
   gint64 replica_id;
   guint64 applied_upto;
@@ -767,43 +733,17 @@ handle_push (SoupServer        *soup,
       (body = read_json_body (self, msg)) == NULL)
     return;
 
-  ops_node = json_object_get_member (body, "ops");
-  if (!get_int (body, "replica_id", &replica_id) || replica_id <= 0 || replica_id > G_MAXUINT32 ||
-      ops_node == NULL || !JSON_NODE_HOLDS_ARRAY (ops_node))
+  ops = kontor_server_decode_push (body, &replica_id, &error);
+  if (ops == NULL)
     {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
-                     _("Give “replica_id” and an array “ops”"));
+      respond_error (msg, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE)
+                            ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST,
+                     g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE)
+                       ? "too_many_ops"
+                       : g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED)
+                         ? "wrong_replica" : "malformed",
+                     error->message);
       return;
-    }
-  ops_array = json_node_get_array (ops_node);
-  if (json_array_get_length (ops_array) > MAX_OPS_PER_PUSH)
-    {
-      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_many_ops",
-                     _("At most 5000 ops per push"));
-      return;
-    }
-
-  /* decode everything before touching anything */
-  ops = g_ptr_array_new_with_free_func ((GDestroyNotify) kontor_sync_op_free);
-  for (guint i = 0; i < json_array_get_length (ops_array); i++)
-    {
-      KontorSyncOp *op = kontor_sync_op_from_json (json_array_get_element (ops_array, i), &error);
-      g_autofree char *message = NULL;
-
-      if (op == NULL)
-        {
-          message = g_strdup_printf (_("op %u: %s"), i, error->message);
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed", message);
-          return;
-        }
-      g_ptr_array_add (ops, op);
-      if (op->dot.replica != replica_id)
-        {
-          message = g_strdup_printf (_("op %u: its dot belongs to replica %u, not %" G_GINT64_FORMAT),
-                                     i, op->dot.replica, replica_id);
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST, "wrong_replica", message);
-          return;
-        }
     }
 
   replica = kontor_server_storage_replica_get (self->storage, replica_id, &error);

@@ -136,3 +136,15 @@ kontor_test_rm_rf (const char *path)
     }
   g_rmdir (path);
 }
+
+JsonNode *
+kontor_test_parse_bytes (GBytes *bytes)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  if (!json_parser_load_from_data (parser, data, len, NULL) || json_parser_get_root (parser) == NULL)
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}

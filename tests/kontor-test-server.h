@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,8 @@ void              kontor_test_server_free    (KontorTestServer *server);
 void              kontor_test_add_user       (const char       *data_dir,
                                               const char       *user,
                                               const char       *password);
+/* Parses a response body (not NUL-terminated) as JSON; NULL if it is not. */
+JsonNode         *kontor_test_parse_bytes    (GBytes           *bytes);
 /* Removes a directory tree of test files. */
 void              kontor_test_rm_rf          (const char       *path);
 

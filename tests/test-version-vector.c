@@ -322,6 +322,12 @@ test_vv_random (void)
       str = kontor_version_vector_to_string (a);
       back = vv_parse (str);
       g_assert_true (kontor_version_vector_equal (a, back));
+      {
+        g_autoptr(JsonNode) node = kontor_version_vector_to_json (a);
+        g_autofree char *node_str = kontor_sync_json_to_string (node);
+
+        g_assert_cmpstr (node_str, ==, str);
+      }
     }
 }
 
@@ -417,7 +423,8 @@ test_vv_json_nodes (void)
 {
   g_autoptr(JsonObject) object = json_object_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonNode) array_node = json_node_init_array (json_node_alloc (), json_array_new ());
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) array_node = json_node_init_array (json_node_alloc (), array);
   g_autoptr(JsonNode) null_node = json_node_init_null (json_node_alloc ());
   g_autoptr(JsonNode) int_node = json_node_init_int (json_node_alloc (), 1);
   g_autoptr(GError) error = NULL;

@@ -77,101 +77,112 @@ typedef struct
   Language    language;
 } City;
 
+#define DE(w, name, adj, codes, area, region) \
+  { w, name, adj, codes, area, region, COUNTRY_DE, LANG_DE }
+#define AT(w, name, adj, codes, area) \
+  { w, name, adj, codes, area, "Österreich", COUNTRY_AT, LANG_DE }
+#define CH(w, name, adj, codes, area, lang) \
+  { w, name, adj, codes, area, "Schweiz", COUNTRY_CH, lang }
+
 static const City cities[] = {
-  { 370, "Berlin", "Berliner", "10115 10178 10719 10997 12099 13353", "030", "Ost", COUNTRY_DE, LANG_DE },
-  { 185, "Hamburg", "Hamburger", "20095 20354 20457 22297 22765", "040", "Nord", COUNTRY_DE, LANG_DE },
-  { 150, "München", "Münchner", "80331 80469 80636 81369 81675", "089", "Süd", COUNTRY_DE, LANG_DE },
-  { 108, "Köln", "Kölner", "50667 50672 50823 51063", "0221", "West", COUNTRY_DE, LANG_DE },
-  { 76, "Frankfurt am Main", "Frankfurter", "60311 60313 60486 60596", "069", "Mitte", COUNTRY_DE, LANG_DE },
-  { 63, "Stuttgart", "Stuttgarter", "70173 70178 70372 70469 70565", "0711", "Süd", COUNTRY_DE, LANG_DE },
-  { 62, "Düsseldorf", "Düsseldorfer", "40210 40213 40474 40549", "0211", "West", COUNTRY_DE, LANG_DE },
-  { 60, "Leipzig", "Leipziger", "04103 04109 04229 04357", "0341", "Ost", COUNTRY_DE, LANG_DE },
-  { 59, "Dortmund", "Dortmunder", "44135 44137 44263", "0231", "West", COUNTRY_DE, LANG_DE },
-  { 58, "Essen", "Essener", "45127 45128 45136", "0201", "West", COUNTRY_DE, LANG_DE },
-  { 57, "Bremen", "Bremer", "28195 28199 28217", "0421", "Nord", COUNTRY_DE, LANG_DE },
-  { 56, "Dresden", "Dresdner", "01067 01069 01099", "0351", "Ost", COUNTRY_DE, LANG_DE },
-  { 54, "Hannover", NULL, "30159 30161 30519", "0511", "Nord", COUNTRY_DE, LANG_DE },
-  { 52, "Nürnberg", "Nürnberger", "90402 90403 90429 90471", "0911", "Süd", COUNTRY_DE, LANG_DE },
-  { 50, "Duisburg", "Duisburger", "47051 47057 47119", "0203", "West", COUNTRY_DE, LANG_DE },
-  { 36, "Bochum", "Bochumer", "44787 44789 44801", "0234", "West", COUNTRY_DE, LANG_DE },
-  { 35, "Wuppertal", "Wuppertaler", "42103 42105 42275", "0202", "West", COUNTRY_DE, LANG_DE },
-  { 33, "Bielefeld", "Bielefelder", "33602 33604 33609", "0521", "West", COUNTRY_DE, LANG_DE },
-  { 33, "Bonn", "Bonner", "53111 53113 53119", "0228", "West", COUNTRY_DE, LANG_DE },
-  { 31, "Münster", "Münsteraner", "48143 48145 48155", "0251", "West", COUNTRY_DE, LANG_DE },
-  { 31, "Mannheim", "Mannheimer", "68159 68161 68165", "0621", "Süd", COUNTRY_DE, LANG_DE },
-  { 31, "Karlsruhe", "Karlsruher", "76133 76135 76185", "0721", "Süd", COUNTRY_DE, LANG_DE },
-  { 30, "Augsburg", "Augsburger", "86150 86152 86167", "0821", "Süd", COUNTRY_DE, LANG_DE },
-  { 28, "Wiesbaden", "Wiesbadener", "65183 65185 65189", "0611", "Mitte", COUNTRY_DE, LANG_DE },
-  { 26, "Mönchengladbach", NULL, "41061 41063 41236", "02161", "West", COUNTRY_DE, LANG_DE },
-  { 25, "Aachen", "Aachener", "52062 52064 52070", "0241", "West", COUNTRY_DE, LANG_DE },
-  { 25, "Braunschweig", "Braunschweiger", "38100 38102 38122", "0531", "Nord", COUNTRY_DE, LANG_DE },
-  { 25, "Kiel", "Kieler", "24103 24105 24143", "0431", "Nord", COUNTRY_DE, LANG_DE },
-  { 24, "Chemnitz", "Chemnitzer", "09111 09112 09126", "0371", "Ost", COUNTRY_DE, LANG_DE },
-  { 24, "Halle (Saale)", NULL, "06108 06110 06112", "0345", "Ost", COUNTRY_DE, LANG_DE },
-  { 24, "Magdeburg", "Magdeburger", "39104 39108 39112", "0391", "Ost", COUNTRY_DE, LANG_DE },
-  { 23, "Freiburg im Breisgau", "Freiburger", "79098 79100 79110", "0761", "Süd", COUNTRY_DE, LANG_DE },
-  { 22, "Lübeck", "Lübecker", "23552 23554 23560", "0451", "Nord", COUNTRY_DE, LANG_DE },
-  { 22, "Mainz", "Mainzer", "55116 55118 55130", "06131", "Mitte", COUNTRY_DE, LANG_DE },
-  { 21, "Erfurt", "Erfurter", "99084 99085 99096", "0361", "Mitte", COUNTRY_DE, LANG_DE },
-  { 21, "Rostock", "Rostocker", "18055 18057 18069", "0381", "Nord", COUNTRY_DE, LANG_DE },
-  { 20, "Kassel", "Kasseler", "34117 34119 34127", "0561", "Mitte", COUNTRY_DE, LANG_DE },
-  { 18, "Saarbrücken", "Saarbrücker", "66111 66113 66121", "0681", "West", COUNTRY_DE, LANG_DE },
-  { 18, "Potsdam", "Potsdamer", "14467 14469 14482", "0331", "Ost", COUNTRY_DE, LANG_DE },
-  { 17, "Osnabrück", "Osnabrücker", "49074 49076 49084", "0541", "Nord", COUNTRY_DE, LANG_DE },
-  { 17, "Oldenburg", "Oldenburger", "26121 26122 26135", "0441", "Nord", COUNTRY_DE, LANG_DE },
-  { 16, "Heidelberg", "Heidelberger", "69115 69117 69120", "06221", "Süd", COUNTRY_DE, LANG_DE },
-  { 16, "Darmstadt", "Darmstädter", "64283 64285 64293", "06151", "Mitte", COUNTRY_DE, LANG_DE },
-  { 15, "Regensburg", "Regensburger", "93047 93049 93053", "0941", "Süd", COUNTRY_DE, LANG_DE },
-  { 15, "Paderborn", "Paderborner", "33098 33100 33102", "05251", "West", COUNTRY_DE, LANG_DE },
-  { 14, "Ingolstadt", "Ingolstädter", "85049 85051 85055", "0841", "Süd", COUNTRY_DE, LANG_DE },
-  { 13, "Würzburg", "Würzburger", "97070 97072 97080", "0931", "Süd", COUNTRY_DE, LANG_DE },
-  { 13, "Ulm", "Ulmer", "89073 89075 89077", "0731", "Süd", COUNTRY_DE, LANG_DE },
-  { 13, "Heilbronn", "Heilbronner", "74072 74074 74076", "07131", "Süd", COUNTRY_DE, LANG_DE },
-  { 12, "Wolfsburg", "Wolfsburger", "38440 38442 38448", "05361", "Nord", COUNTRY_DE, LANG_DE },
-  { 12, "Göttingen", "Göttinger", "37073 37075 37083", "0551", "Nord", COUNTRY_DE, LANG_DE },
-  { 12, "Pforzheim", "Pforzheimer", "75172 75175 75177", "07231", "Süd", COUNTRY_DE, LANG_DE },
-  { 11, "Erlangen", "Erlanger", "91052 91054 91058", "09131", "Süd", COUNTRY_DE, LANG_DE },
-  { 11, "Reutlingen", "Reutlinger", "72760 72762 72764", "07121", "Süd", COUNTRY_DE, LANG_DE },
-  { 11, "Jena", "Jenaer", "07743 07745 07747", "03641", "Ost", COUNTRY_DE, LANG_DE },
-  { 11, "Koblenz", "Koblenzer", "56068 56070 56073", "0261", "Mitte", COUNTRY_DE, LANG_DE },
-  { 11, "Trier", "Trierer", "54290 54292 54294", "0651", "West", COUNTRY_DE, LANG_DE },
-  { 10, "Siegen", "Siegener", "57072 57074 57076", "0271", "West", COUNTRY_DE, LANG_DE },
-  { 10, "Gütersloh", "Gütersloher", "33330 33332 33334", "05241", "West", COUNTRY_DE, LANG_DE },
-  { 9, "Esslingen am Neckar", "Esslinger", "73728 73730 73732", "0711", "Süd", COUNTRY_DE, LANG_DE },
-  { 9, "Tübingen", "Tübinger", "72070 72072 72074", "07071", "Süd", COUNTRY_DE, LANG_DE },
-  { 9, "Konstanz", "Konstanzer", "78462 78464 78467", "07531", "Süd", COUNTRY_DE, LANG_DE },
-  { 9, "Gießen", "Gießener", "35390 35392 35394", "0641", "Mitte", COUNTRY_DE, LANG_DE },
-  { 8, "Bamberg", "Bamberger", "96047 96049 96050", "0951", "Süd", COUNTRY_DE, LANG_DE },
-  { 7, "Fulda", "Fuldaer", "36037 36039 36041", "0661", "Mitte", COUNTRY_DE, LANG_DE },
-  { 6, "Rosenheim", "Rosenheimer", "83022 83024 83026", "08031", "Süd", COUNTRY_DE, LANG_DE },
-  { 5, "Passau", "Passauer", "94032 94034 94036", "0851", "Süd", COUNTRY_DE, LANG_DE },
+  DE (370, "Berlin", "Berliner", "10115 10178 10719 10997 12099 13353", "030", "Ost"),
+  DE (185, "Hamburg", "Hamburger", "20095 20354 20457 22297 22765", "040", "Nord"),
+  DE (150, "München", "Münchner", "80331 80469 80636 81369 81675", "089", "Süd"),
+  DE (108, "Köln", "Kölner", "50667 50672 50823 51063", "0221", "West"),
+  DE (76, "Frankfurt am Main", "Frankfurter", "60311 60313 60486 60596", "069", "Mitte"),
+  DE (63, "Stuttgart", "Stuttgarter", "70173 70178 70372 70469 70565", "0711", "Süd"),
+  DE (62, "Düsseldorf", "Düsseldorfer", "40210 40213 40474 40549", "0211", "West"),
+  DE (60, "Leipzig", "Leipziger", "04103 04109 04229 04357", "0341", "Ost"),
+  DE (59, "Dortmund", "Dortmunder", "44135 44137 44263", "0231", "West"),
+  DE (58, "Essen", "Essener", "45127 45128 45136", "0201", "West"),
+  DE (57, "Bremen", "Bremer", "28195 28199 28217", "0421", "Nord"),
+  DE (56, "Dresden", "Dresdner", "01067 01069 01099", "0351", "Ost"),
+  DE (54, "Hannover", NULL, "30159 30161 30519", "0511", "Nord"),
+  DE (52, "Nürnberg", "Nürnberger", "90402 90403 90429 90471", "0911", "Süd"),
+  DE (50, "Duisburg", "Duisburger", "47051 47057 47119", "0203", "West"),
+  DE (36, "Bochum", "Bochumer", "44787 44789 44801", "0234", "West"),
+  DE (35, "Wuppertal", "Wuppertaler", "42103 42105 42275", "0202", "West"),
+  DE (33, "Bielefeld", "Bielefelder", "33602 33604 33609", "0521", "West"),
+  DE (33, "Bonn", "Bonner", "53111 53113 53119", "0228", "West"),
+  DE (31, "Münster", "Münsteraner", "48143 48145 48155", "0251", "West"),
+  DE (31, "Mannheim", "Mannheimer", "68159 68161 68165", "0621", "Süd"),
+  DE (31, "Karlsruhe", "Karlsruher", "76133 76135 76185", "0721", "Süd"),
+  DE (30, "Augsburg", "Augsburger", "86150 86152 86167", "0821", "Süd"),
+  DE (28, "Wiesbaden", "Wiesbadener", "65183 65185 65189", "0611", "Mitte"),
+  DE (26, "Mönchengladbach", NULL, "41061 41063 41236", "02161", "West"),
+  DE (25, "Aachen", "Aachener", "52062 52064 52070", "0241", "West"),
+  DE (25, "Braunschweig", "Braunschweiger", "38100 38102 38122", "0531", "Nord"),
+  DE (25, "Kiel", "Kieler", "24103 24105 24143", "0431", "Nord"),
+  DE (24, "Chemnitz", "Chemnitzer", "09111 09112 09126", "0371", "Ost"),
+  DE (24, "Halle (Saale)", NULL, "06108 06110 06112", "0345", "Ost"),
+  DE (24, "Magdeburg", "Magdeburger", "39104 39108 39112", "0391", "Ost"),
+  DE (23, "Freiburg im Breisgau", "Freiburger", "79098 79100 79110", "0761", "Süd"),
+  DE (22, "Lübeck", "Lübecker", "23552 23554 23560", "0451", "Nord"),
+  DE (22, "Mainz", "Mainzer", "55116 55118 55130", "06131", "Mitte"),
+  DE (21, "Erfurt", "Erfurter", "99084 99085 99096", "0361", "Mitte"),
+  DE (21, "Rostock", "Rostocker", "18055 18057 18069", "0381", "Nord"),
+  DE (20, "Kassel", "Kasseler", "34117 34119 34127", "0561", "Mitte"),
+  DE (18, "Saarbrücken", "Saarbrücker", "66111 66113 66121", "0681", "West"),
+  DE (18, "Potsdam", "Potsdamer", "14467 14469 14482", "0331", "Ost"),
+  DE (17, "Osnabrück", "Osnabrücker", "49074 49076 49084", "0541", "Nord"),
+  DE (17, "Oldenburg", "Oldenburger", "26121 26122 26135", "0441", "Nord"),
+  DE (16, "Heidelberg", "Heidelberger", "69115 69117 69120", "06221", "Süd"),
+  DE (16, "Darmstadt", "Darmstädter", "64283 64285 64293", "06151", "Mitte"),
+  DE (15, "Regensburg", "Regensburger", "93047 93049 93053", "0941", "Süd"),
+  DE (15, "Paderborn", "Paderborner", "33098 33100 33102", "05251", "West"),
+  DE (14, "Ingolstadt", "Ingolstädter", "85049 85051 85055", "0841", "Süd"),
+  DE (13, "Würzburg", "Würzburger", "97070 97072 97080", "0931", "Süd"),
+  DE (13, "Ulm", "Ulmer", "89073 89075 89077", "0731", "Süd"),
+  DE (13, "Heilbronn", "Heilbronner", "74072 74074 74076", "07131", "Süd"),
+  DE (12, "Wolfsburg", "Wolfsburger", "38440 38442 38448", "05361", "Nord"),
+  DE (12, "Göttingen", "Göttinger", "37073 37075 37083", "0551", "Nord"),
+  DE (12, "Pforzheim", "Pforzheimer", "75172 75175 75177", "07231", "Süd"),
+  DE (11, "Erlangen", "Erlanger", "91052 91054 91058", "09131", "Süd"),
+  DE (11, "Reutlingen", "Reutlinger", "72760 72762 72764", "07121", "Süd"),
+  DE (11, "Jena", "Jenaer", "07743 07745 07747", "03641", "Ost"),
+  DE (11, "Koblenz", "Koblenzer", "56068 56070 56073", "0261", "Mitte"),
+  DE (11, "Trier", "Trierer", "54290 54292 54294", "0651", "West"),
+  DE (10, "Siegen", "Siegener", "57072 57074 57076", "0271", "West"),
+  DE (10, "Gütersloh", "Gütersloher", "33330 33332 33334", "05241", "West"),
+  DE (9, "Esslingen am Neckar", "Esslinger", "73728 73730 73732", "0711", "Süd"),
+  DE (9, "Tübingen", "Tübinger", "72070 72072 72074", "07071", "Süd"),
+  DE (9, "Konstanz", "Konstanzer", "78462 78464 78467", "07531", "Süd"),
+  DE (9, "Gießen", "Gießener", "35390 35392 35394", "0641", "Mitte"),
+  DE (8, "Bamberg", "Bamberger", "96047 96049 96050", "0951", "Süd"),
+  DE (7, "Fulda", "Fuldaer", "36037 36039 36041", "0661", "Mitte"),
+  DE (6, "Rosenheim", "Rosenheimer", "83022 83024 83026", "08031", "Süd"),
+  DE (5, "Passau", "Passauer", "94032 94034 94036", "0851", "Süd"),
 
-  { 190, "Wien", "Wiener", "1010 1030 1040 1060 1070 1100 1120 1210", "1", "Österreich", COUNTRY_AT, LANG_DE },
-  { 29, "Graz", "Grazer", "8010 8020 8042 8051", "316", "Österreich", COUNTRY_AT, LANG_DE },
-  { 21, "Linz", "Linzer", "4020 4030 4040", "732", "Österreich", COUNTRY_AT, LANG_DE },
-  { 15, "Salzburg", "Salzburger", "5020 5023 5026", "662", "Österreich", COUNTRY_AT, LANG_DE },
-  { 13, "Innsbruck", "Innsbrucker", "6020", "512", "Österreich", COUNTRY_AT, LANG_DE },
-  { 10, "Klagenfurt am Wörthersee", "Klagenfurter", "9020", "463", "Österreich", COUNTRY_AT, LANG_DE },
-  { 6, "Villach", "Villacher", "9500 9523", "4242", "Österreich", COUNTRY_AT, LANG_DE },
-  { 6, "Wels", "Welser", "4600", "7242", "Österreich", COUNTRY_AT, LANG_DE },
-  { 6, "St. Pölten", NULL, "3100", "2742", "Österreich", COUNTRY_AT, LANG_DE },
-  { 5, "Dornbirn", "Dornbirner", "6850", "5572", "Österreich", COUNTRY_AT, LANG_DE },
-  { 4, "Steyr", "Steyrer", "4400", "7252", "Österreich", COUNTRY_AT, LANG_DE },
-  { 3, "Bregenz", "Bregenzer", "6900", "5574", "Österreich", COUNTRY_AT, LANG_DE },
+  AT (190, "Wien", "Wiener", "1010 1030 1040 1060 1070 1100 1120 1210", "1"),
+  AT (29, "Graz", "Grazer", "8010 8020 8042 8051", "316"),
+  AT (21, "Linz", "Linzer", "4020 4030 4040", "732"),
+  AT (15, "Salzburg", "Salzburger", "5020 5023 5026", "662"),
+  AT (13, "Innsbruck", "Innsbrucker", "6020", "512"),
+  AT (10, "Klagenfurt am Wörthersee", "Klagenfurter", "9020", "463"),
+  AT (6, "Villach", "Villacher", "9500 9523", "4242"),
+  AT (6, "Wels", "Welser", "4600", "7242"),
+  AT (6, "St. Pölten", NULL, "3100", "2742"),
+  AT (5, "Dornbirn", "Dornbirner", "6850", "5572"),
+  AT (4, "Steyr", "Steyrer", "4400", "7252"),
+  AT (3, "Bregenz", "Bregenzer", "6900", "5574"),
 
-  { 42, "Zürich", "Zürcher", "8001 8002 8004 8005 8048 8050", "44", "Schweiz", COUNTRY_CH, LANG_DE },
-  { 20, "Genève", NULL, "1201 1204 1205 1207", "22", "Schweiz", COUNTRY_CH, LANG_FR },
-  { 17, "Basel", "Basler", "4001 4051 4052 4057", "61", "Schweiz", COUNTRY_CH, LANG_DE },
-  { 14, "Lausanne", NULL, "1003 1004 1006", "21", "Schweiz", COUNTRY_CH, LANG_FR },
-  { 13, "Bern", "Berner", "3011 3013 3014", "31", "Schweiz", COUNTRY_CH, LANG_DE },
-  { 11, "Winterthur", "Winterthurer", "8400 8404 8406", "52", "Schweiz", COUNTRY_CH, LANG_DE },
-  { 8, "Luzern", "Luzerner", "6003 6004 6005", "41", "Schweiz", COUNTRY_CH, LANG_DE },
-  { 8, "St. Gallen", "St. Galler", "9000 9008", "71", "Schweiz", COUNTRY_CH, LANG_DE },
-  { 6, "Lugano", NULL, "6900 6903", "91", "Schweiz", COUNTRY_CH, LANG_IT },
-  { 4, "Schaffhausen", "Schaffhauser", "8200", "52", "Schweiz", COUNTRY_CH, LANG_DE },
-  { 3, "Zug", "Zuger", "6300 6302", "41", "Schweiz", COUNTRY_CH, LANG_DE },
-  { 2, "Aarau", "Aarauer", "5000 5004", "62", "Schweiz", COUNTRY_CH, LANG_DE },
+  CH (42, "Zürich", "Zürcher", "8001 8002 8004 8005 8048 8050", "44", LANG_DE),
+  CH (20, "Genève", NULL, "1201 1204 1205 1207", "22", LANG_FR),
+  CH (17, "Basel", "Basler", "4001 4051 4052 4057", "61", LANG_DE),
+  CH (14, "Lausanne", NULL, "1003 1004 1006", "21", LANG_FR),
+  CH (13, "Bern", "Berner", "3011 3013 3014", "31", LANG_DE),
+  CH (11, "Winterthur", "Winterthurer", "8400 8404 8406", "52", LANG_DE),
+  CH (8, "Luzern", "Luzerner", "6003 6004 6005", "41", LANG_DE),
+  CH (8, "St. Gallen", "St. Galler", "9000 9008", "71", LANG_DE),
+  CH (6, "Lugano", NULL, "6900 6903", "91", LANG_IT),
+  CH (4, "Schaffhausen", "Schaffhauser", "8200", "52", LANG_DE),
+  CH (3, "Zug", "Zuger", "6300 6302", "41", LANG_DE),
+  CH (2, "Aarau", "Aarauer", "5000 5004", "62", LANG_DE),
 };
+
+#undef DE
+#undef AT
+#undef CH
 
 static const char * const streets_de[] = {
   "Hauptstraße", "Bahnhofstraße", "Industriestraße", "Gewerbestraße", "Schillerstraße",
@@ -213,40 +224,69 @@ typedef struct
 {
   guint       weight;
   const char *name;
-  const char *words;                 /* parts of company names, '|'-separated */
   guint       revenue_per_employee;  /* thousands */
+  const char *words;                 /* parts of company names, '|'-separated */
 } Industry;
 
 static const Industry industries[] = {
-  { 14, "Maschinenbau", "Maschinenbau|Maschinenfabrik|Antriebstechnik|Präzisionstechnik|Fördertechnik|Werkzeugbau", 220 },
-  { 7, "Automobilzulieferer", "Fahrzeugtechnik|Automotive|Zerspanungstechnik|Kunststofftechnik", 260 },
-  { 8, "Elektrotechnik", "Elektrotechnik|Elektronik|Schaltanlagenbau|Elektroanlagen", 200 },
-  { 7, "Metallverarbeitung", "Metallbau|Stahlbau|Blechtechnik|Oberflächentechnik|Gießerei", 180 },
-  { 9, "Logistik", "Logistik|Spedition|Transporte|Lagerlogistik|Kühllogistik", 150 },
-  { 9, "IT-Dienstleistungen", "IT-Service|Systemhaus|IT-Solutions|Datentechnik|Netzwerktechnik", 140 },
-  { 6, "Software", "Software|Softwarehaus|Digital|Informatik", 160 },
-  { 5, "Medizintechnik", "Medizintechnik|Medical|Dentaltechnik|Labortechnik", 230 },
-  { 4, "Chemie und Pharma", "Pharma|Chemie|Biotech|Feinchemie", 400 },
-  { 6, "Lebensmittel", "Feinkost|Backwaren|Molkerei|Fleischwaren|Lebensmittel", 250 },
-  { 3, "Getränke", "Brauerei|Getränke|Mineralbrunnen|Kellerei", 300 },
-  { 8, "Bauwesen", "Bau|Bauunternehmung|Hochbau|Tiefbau|Holzbau", 160 },
-  { 5, "Gebäudetechnik", "Haustechnik|Sanitär und Heizung|Gebäudetechnik|Elektroinstallation", 110 },
-  { 4, "Immobilien", "Immobilien|Hausverwaltung|Projektentwicklung|Wohnbau", 300 },
-  { 4, "Energie", "Energietechnik|Solartechnik|Windkraft|Wärmetechnik", 500 },
-  { 7, "Großhandel", "Großhandel|Handelsgesellschaft|Industriebedarf|Technischer Handel", 600 },
-  { 4, "Einzelhandel", "Handel|Modehaus|Einrichtungshaus|Fachmarkt", 200 },
-  { 3, "Finanzdienstleistungen", "Finanzberatung|Vermögensverwaltung|Leasing|Capital", 350 },
-  { 2, "Versicherungen", "Versicherungsmakler|Assekuranz|Versicherungskontor", 300 },
-  { 5, "Unternehmensberatung", "Consulting|Unternehmensberatung|Management Consulting|Beratung", 180 },
-  { 3, "Steuerberatung", "Steuerberatung|Treuhand|Wirtschaftsprüfung", 120 },
-  { 3, "Druck und Medien", "Druckerei|Medien|Verlag|Werbetechnik", 140 },
-  { 2, "Textil", "Textil|Textilwerke|Bekleidung", 170 },
-  { 2, "Möbel", "Möbelwerke|Möbel|Objekteinrichtung|Küchenbau", 160 },
-  { 3, "Umwelttechnik", "Umwelttechnik|Recycling|Entsorgung|Wassertechnik", 200 },
-  { 2, "Telekommunikation", "Telekom|Kommunikationstechnik|Netze", 300 },
-  { 3, "Tourismus", "Hotel|Reisen|Gastronomie|Touristik", 70 },
-  { 2, "Agrarwirtschaft", "Agrar|Landtechnik|Saaten|Agrarhandel", 400 },
-  { 3, "Gesundheitswesen", "Pflegedienste|Klinik|Gesundheitszentrum|Reha", 80 },
+  { 14, "Maschinenbau", 220,
+    "Maschinenbau|Maschinenfabrik|Antriebstechnik|Präzisionstechnik|Fördertechnik|Werkzeugbau" },
+  { 7, "Automobilzulieferer", 260,
+    "Fahrzeugtechnik|Automotive|Zerspanungstechnik|Kunststofftechnik" },
+  { 8, "Elektrotechnik", 200,
+    "Elektrotechnik|Elektronik|Schaltanlagenbau|Elektroanlagen" },
+  { 7, "Metallverarbeitung", 180,
+    "Metallbau|Stahlbau|Blechtechnik|Oberflächentechnik|Gießerei" },
+  { 9, "Logistik", 150,
+    "Logistik|Spedition|Transporte|Lagerlogistik|Kühllogistik" },
+  { 9, "IT-Dienstleistungen", 140,
+    "IT-Service|Systemhaus|IT-Solutions|Datentechnik|Netzwerktechnik" },
+  { 6, "Software", 160,
+    "Software|Softwarehaus|Digital|Informatik" },
+  { 5, "Medizintechnik", 230,
+    "Medizintechnik|Medical|Dentaltechnik|Labortechnik" },
+  { 4, "Chemie und Pharma", 400,
+    "Pharma|Chemie|Biotech|Feinchemie" },
+  { 6, "Lebensmittel", 250,
+    "Feinkost|Backwaren|Molkerei|Fleischwaren|Lebensmittel" },
+  { 3, "Getränke", 300,
+    "Brauerei|Getränke|Mineralbrunnen|Kellerei" },
+  { 8, "Bauwesen", 160,
+    "Bau|Bauunternehmung|Hochbau|Tiefbau|Holzbau" },
+  { 5, "Gebäudetechnik", 110,
+    "Haustechnik|Sanitär und Heizung|Gebäudetechnik|Elektroinstallation" },
+  { 4, "Immobilien", 300,
+    "Immobilien|Hausverwaltung|Projektentwicklung|Wohnbau" },
+  { 4, "Energie", 500,
+    "Energietechnik|Solartechnik|Windkraft|Wärmetechnik" },
+  { 7, "Großhandel", 600,
+    "Großhandel|Handelsgesellschaft|Industriebedarf|Technischer Handel" },
+  { 4, "Einzelhandel", 200,
+    "Handel|Modehaus|Einrichtungshaus|Fachmarkt" },
+  { 3, "Finanzdienstleistungen", 350,
+    "Finanzberatung|Vermögensverwaltung|Leasing|Capital" },
+  { 2, "Versicherungen", 300,
+    "Versicherungsmakler|Assekuranz|Versicherungskontor" },
+  { 5, "Unternehmensberatung", 180,
+    "Consulting|Unternehmensberatung|Management Consulting|Beratung" },
+  { 3, "Steuerberatung", 120,
+    "Steuerberatung|Treuhand|Wirtschaftsprüfung" },
+  { 3, "Druck und Medien", 140,
+    "Druckerei|Medien|Verlag|Werbetechnik" },
+  { 2, "Textil", 170,
+    "Textil|Textilwerke|Bekleidung" },
+  { 2, "Möbel", 160,
+    "Möbelwerke|Möbel|Objekteinrichtung|Küchenbau" },
+  { 3, "Umwelttechnik", 200,
+    "Umwelttechnik|Recycling|Entsorgung|Wassertechnik" },
+  { 2, "Telekommunikation", 300,
+    "Telekom|Kommunikationstechnik|Netze" },
+  { 3, "Tourismus", 70,
+    "Hotel|Reisen|Gastronomie|Touristik" },
+  { 2, "Agrarwirtschaft", 400,
+    "Agrar|Landtechnik|Saaten|Agrarhandel" },
+  { 3, "Gesundheitswesen", 80,
+    "Pflegedienste|Klinik|Gesundheitszentrum|Reha" },
 };
 
 typedef struct
@@ -280,8 +320,7 @@ static const LegalForm legal_at[] = {
 
 static const LegalForm legal_ch_de[] = {
   { 55, "AG", FALSE, FALSE },
-  { 40, "GmbH", FALSE, FALSE },
-  { 5, "Genossenschaft", FALSE, TRUE },
+  { 45, "GmbH", FALSE, FALSE },
 };
 
 static const LegalForm legal_ch_fr[] = {
@@ -491,41 +530,41 @@ static const Product products[] = {
 
 typedef struct
 {
+  guint       weight;      /* share of the pipeline's deals */
   const char *name;
   guint       probability;
   const char *outcome;
-  guint       weight;      /* share of the pipeline's deals */
 } StageSpec;
 
 static const StageSpec stages_new[] = {
-  { "Qualifizierung", 10, "open", 20 },
-  { "Bedarfsanalyse", 25, "open", 18 },
-  { "Angebot", 50, "open", 18 },
-  { "Verhandlung", 75, "open", 12 },
-  { "Gewonnen", 100, "won", 20 },
-  { "Verloren", 0, "lost", 12 },
+  { 20, "Qualifizierung", 10, "open" },
+  { 18, "Bedarfsanalyse", 25, "open" },
+  { 18, "Angebot", 50, "open" },
+  { 12, "Verhandlung", 75, "open" },
+  { 20, "Gewonnen", 100, "won" },
+  { 12, "Verloren", 0, "lost" },
 };
 
 static const StageSpec stages_existing[] = {
-  { "Upsell-Idee", 20, "open", 20 },
-  { "Angebot", 50, "open", 22 },
-  { "Verhandlung", 80, "open", 15 },
-  { "Gewonnen", 100, "won", 28 },
-  { "Verloren", 0, "lost", 15 },
+  { 20, "Upsell-Idee", 20, "open" },
+  { 22, "Angebot", 50, "open" },
+  { 15, "Verhandlung", 80, "open" },
+  { 28, "Gewonnen", 100, "won" },
+  { 15, "Verloren", 0, "lost" },
 };
 
 typedef struct
 {
+  guint            weight;
   const char      *name;
   const StageSpec *stages;
   guint            n_stages;
-  guint            weight;
   gboolean         existing_customers;
 } PipelineSpec;
 
 static const PipelineSpec pipelines[] = {
-  { "Neukunden", stages_new, G_N_ELEMENTS (stages_new), 60, FALSE },
-  { "Bestandskunden", stages_existing, G_N_ELEMENTS (stages_existing), 40, TRUE },
+  { 60, "Neukunden", stages_new, G_N_ELEMENTS (stages_new), FALSE },
+  { 40, "Bestandskunden", stages_existing, G_N_ELEMENTS (stages_existing), TRUE },
 };
 
 static const char * const deal_notes_open[] = {
@@ -558,10 +597,13 @@ typedef struct
 } LeadSource;
 
 static const LeadSource lead_sources[] = {
-  { 25, "website", "Kontaktformular: Anfrage Preise|Demo angefragt über die Website|Testzugang beantragt" },
+  { 25, "website",
+    "Kontaktformular: Anfrage Preise|Demo angefragt über die Website|Testzugang beantragt" },
   { 10, "social_media", "Anfrage über LinkedIn|Kommentar zum XING-Beitrag" },
   { 10, "email", "E-Mail-Anfrage Preisliste|Anfrage per E-Mail: Datenübernahme" },
-  { 15, "event", "Messekontakt Hannover Messe|Messekontakt LogiMAT Stuttgart|Besucher it-sa Nürnberg|Webinar-Teilnahme „Vertrieb offline“" },
+  { 15, "event",
+    "Messekontakt Hannover Messe|Messekontakt LogiMAT Stuttgart|Besucher it-sa Nürnberg|"
+    "Webinar-Teilnahme „Vertrieb offline“" },
   { 15, "referral", "Empfehlung durch Bestandskunden|Empfehlung aus dem Netzwerk" },
   { 10, "cold_call", "Kaltakquise Industrie|Telefonakquise Mittelstand" },
   { 10, "partner", "Partnerlead Systemhaus|Partnerlead Steuerberatung" },
@@ -644,6 +686,19 @@ static const char * const online_locations[] = {
   "Microsoft Teams", "Zoom", "Telefonkonferenz", "Jitsi Meet",
 };
 
+/* pick_weighted() reads the weight at the start of each row */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (CountryInfo, weight) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (City, weight) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (Industry, weight) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (LegalForm, weight) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (JobTitle, weight) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (Product, weight) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (StageSpec, weight) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (PipelineSpec, weight) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (LeadSource, weight) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (LeadStatus, weight) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (Lifecycle, weight) == 0);
+
 /* ---------------------------------------------------------------------- */
 /* Generator state                                                        */
 
@@ -672,7 +727,7 @@ typedef struct
   char        *short_name;  /* without */
   char        *domain;
   char        *street;      /* with house number */
-  const char  *postal_code; /* points into the city table */
+  char         postal_code[8];
   char        *phone_base;  /* up to the extension */
   guint        city;
   guint        region;
@@ -701,6 +756,7 @@ typedef struct
 {
   KontorStore             *store;
   const KontorDemoOptions *opts;
+  gboolean                 german_national;  /* national numbers are read as German */
   GRand                   *rand;
   gint64                   clock_ms;
   GDate                    reference;
@@ -950,6 +1006,23 @@ slugify (const char *text,
   return g_string_free (out, FALSE);
 }
 
+/* Cuts a slug to at most max bytes at a separator, so that a domain label
+ * stays within the 63 bytes DNS allows. */
+static void
+truncate_slug (char  *slug,
+               gsize  max)
+{
+  char *cut;
+
+  if (strlen (slug) <= max)
+    return;
+
+  slug[max] = '\0';
+  cut = strrchr (slug, '-');
+  if (cut != NULL && cut != slug)
+    *cut = '\0';
+}
+
 static char *
 random_digits (Gen  *gen,
                guint n)
@@ -993,8 +1066,11 @@ phone_base (Gen        *gen,
       {
         guint area_len = strlen (city->area_code);
         g_autofree char *sub = random_digits (gen, CLAMP (10 - (gint) area_len, 5, 8));
+        guint style = pick (gen, 6);
 
-        switch (pick (gen, 6))
+        if (!gen->german_national)
+          style = 2;
+        switch (style)
           {
           case 0:
             return g_strdup_printf ("%s/%s", city->area_code, sub);
@@ -1053,7 +1129,7 @@ mobile_number (Gen     *gen,
         const char *prefix = PICK (gen, mobile_prefixes_de);
         g_autofree char *sub = random_digits (gen, prefix[2] == '5' ? 8 : 7);
 
-        if (chance (gen, 20))
+        if (chance (gen, 20) || !gen->german_national)
           return g_strdup_printf ("+49 %s %s", prefix + 1, sub);
         return g_strdup_printf ("%s %s", prefix, sub);
       }
@@ -1230,6 +1306,9 @@ person_email (Gen        *gen,
   return g_strdup_printf ("%s.%s@%s", f, l, domain);
 }
 
+/* Nord and Süd have two reps for every one of Alpen. */
+static const guint rep_team_pattern[] = { 0, 0, 1, 1, 2 };
+
 static gboolean
 generate_sales_team (Gen     *gen,
                      GError **error)
@@ -1258,13 +1337,15 @@ generate_sales_team (Gen     *gen,
       const char *last = last_names[pick_common (gen, G_N_ELEMENTS (last_names))];
       gboolean manager = i < N_TEAMS;
       guint rep = i - N_TEAMS;
-      guint team = manager ? i : rep < N_TEAMS ? rep : (guint[]) { 0, 0, 1, 1, 2 }[rep % 5];
+      guint team = manager ? i : rep < N_TEAMS ? rep : rep_team_pattern[rep % 5];
       guint n_team_regions = team == 0 ? 3 : 2;
       guint first_region = team == 0 ? 0 : team == 1 ? 3 : 5;
       guint region = first_region + (team_rep_count[team]++ % n_team_regions);
       g_autofree char *name = g_strdup_printf ("%s %s", first->name, last);
       g_autofree char *email = person_email (gen, first->name, last, "kontor-demo.example");
-      g_autofree char *phone = g_strdup_printf ("040 3344556-%u", 100 + i);
+      g_autofree char *phone = g_strdup_printf ("%s3344556-%u",
+                                                gen->german_national ? "040 " : "+49 40 ",
+                                                100 + i);
       User u = { next_id (gen), team, region };
 
       g_array_append_val (gen->users, u);
@@ -1447,16 +1528,15 @@ company_name (Gen             *gen,
           }
           break;
         case 10: case 11: case 12:
-          name = g_strdup_printf ("%s%s%s%s", PICK (gen, name_prefixes),
-                                  PICK (gen, name_suffixes), chance (gen, 50) ? " " : "",
-                                  "");
-          if (name[strlen (name) - 1] == ' ')
-            {
-              g_autofree char *stem = g_strndup (name, strlen (name) - 1);
+          {
+            const char *prefix = PICK (gen, name_prefixes);
+            const char *suffix = PICK (gen, name_suffixes);
 
-              g_free (name);
-              name = g_strdup_printf ("%s %s", stem, word);
-            }
+            if (chance (gen, 50))
+              name = g_strdup_printf ("%s%s", prefix, suffix);
+            else
+              name = g_strdup_printf ("%s%s %s", prefix, suffix, word);
+          }
           break;
         case 13: case 14: case 15:
           if (city->adjective != NULL)
@@ -1487,13 +1567,16 @@ unique_domain (Gen        *gen,
   g_autofree char *slug = slugify (short_name, '-');
   g_autofree char *city_slug = NULL;
   const char *tld = countries[city->country].tld;
-  char *domain = g_strdup_printf ("%s.%s", slug, tld);
+  char *domain;
 
+  truncate_slug (slug, 36);
+  domain = g_strdup_printf ("%s.%s", slug, tld);
   if (!g_hash_table_contains (gen->domains, domain))
     goto done;
 
   g_free (domain);
   city_slug = slugify (city->name, '-');
+  truncate_slug (city_slug, 18);
   domain = g_strdup_printf ("%s-%s.%s", slug, city_slug, tld);
   for (guint n = 2; g_hash_table_contains (gen->domains, domain); n++)
     {
@@ -1515,7 +1598,11 @@ employee_count (Gen             *gen,
   if (legal->sole_trader)
     return range (gen, 1, 12);
   if (legal->large)
-    size = MAX (size, 60 + pick (gen, 40));
+    {
+      guint large = 60 + pick (gen, 40);
+
+      size = MAX (size, large);
+    }
 
   if (size < 20)
     return range (gen, 3, 9);
@@ -1545,7 +1632,6 @@ generate_organizations (Gen     *gen,
       g_autofree char *phone = NULL;
       guint employees;
       gint64 revenue;
-      char postal[8];
       Org o = { 0 };
 
       o.id = next_id (gen);
@@ -1555,14 +1641,14 @@ generate_organizations (Gen     *gen,
       o.name = g_strdup_printf ("%s %s", o.short_name, legal->name);
       o.domain = unique_domain (gen, o.short_name, city);
       o.street = street_address (gen, city);
-      pick_postal_code (gen, city, postal);
-      o.postal_code = strstr (city->postal_codes, postal);
+      pick_postal_code (gen, city, o.postal_code);
       o.phone_base = phone_base (gen, city);
       o.owner = pick_owner (gen, o.region);
       g_array_append_val (gen->orgs, o);
 
       email = g_strdup_printf ("%s@%s",
-                               country == COUNTRY_AT ? "office" : chance (gen, 70) ? "info" : "kontakt",
+                               country == COUNTRY_AT ? "office"
+                               : chance (gen, 70) ? "info" : "kontakt",
                                o.domain);
       website = chance (gen, 80) ? g_strdup_printf ("https://www.%s", o.domain)
                                  : g_strdup_printf ("www.%s", o.domain);
@@ -1578,14 +1664,19 @@ generate_organizations (Gen     *gen,
       set_string (v, "email", email);
       set_string (v, "phone", phone);
       set_string (v, "street", o.street);
-      json_object_set_string_member (v, "postal_code", postal);
+      json_object_set_string_member (v, "postal_code", o.postal_code);
       set_string (v, "city", city->name);
       set_string (v, "region", city->region);
       set_string (v, "country", countries[country].name);
       json_object_set_int_member (v, "employees", employees);
       set_money (v, "annual_revenue", revenue, countries[country].currency);
-      json_object_set_int_member (v, "year_established",
-                                  1870 + MAX (pick (gen, 154), pick (gen, 154)));
+      {
+        /* more young companies than old ones */
+        guint a = pick (gen, 154);
+        guint b = pick (gen, 154);
+
+        json_object_set_int_member (v, "year_established", 1870 + MAX (a, b));
+      }
       /* a few subsidiaries of earlier companies */
       if (i > 10 && chance (gen, 4))
         set_string (v, "parent", g_array_index (gen->orgs, Org, pick (gen, i)).id);
@@ -1602,6 +1693,23 @@ generate_organizations (Gen     *gen,
 
 /* ---------------------------------------------------------------------- */
 /* Contacts                                                               */
+
+static const char *
+pick_private_domain (Gen     *gen,
+                     Country  country)
+{
+  switch (country)
+    {
+    case COUNTRY_AT:
+      return PICK (gen, private_mail_domains_at);
+    case COUNTRY_CH:
+      return PICK (gen, private_mail_domains_ch);
+    case COUNTRY_DE:
+    case N_COUNTRIES:
+    default:
+      return PICK (gen, private_mail_domains_de);
+    }
+}
 
 static char *
 contact_email (Gen        *gen,
@@ -1707,12 +1815,7 @@ generate_contacts (Gen     *gen,
         }
       else
         {
-          const char * const *domains = country == COUNTRY_AT ? private_mail_domains_at
-                                        : country == COUNTRY_CH ? private_mail_domains_ch
-                                        : private_mail_domains_de;
-          guint n_domains = country == COUNTRY_DE ? G_N_ELEMENTS (private_mail_domains_de) : 4;
-
-          email = person_email (gen, first, last, domains[pick (gen, n_domains)]);
+          email = person_email (gen, first, last, pick_private_domain (gen, country));
           set_string (v, "job_title", chance (gen, 50) ? (fn->female ? "Freiberuflerin"
                                                                      : "Freiberufler")
                                                        : "Selbstständige Beratung");
@@ -1728,14 +1831,11 @@ generate_contacts (Gen     *gen,
         }
       if (org != NULL && chance (gen, 8))
         {
-          const char * const *domains = country == COUNTRY_AT ? private_mail_domains_at
-                                        : country == COUNTRY_CH ? private_mail_domains_ch
-                                        : private_mail_domains_de;
-          guint n_domains = country == COUNTRY_DE ? G_N_ELEMENTS (private_mail_domains_de) : 4;
           g_autofree char *f = slugify (first, '-');
           g_autofree char *l = slugify (last, '-');
-          g_autofree char *private = g_strdup_printf ("%s.%s%u@%s", f, l, range (gen, 60, 99),
-                                                      domains[pick (gen, n_domains)]);
+          int year = range (gen, 60, 99);
+          const char *domain = pick_private_domain (gen, country);
+          g_autofree char *private = g_strdup_printf ("%s.%s%d@%s", f, l, year, domain);
 
           set_string (v, "email_private", private);
         }
@@ -1908,9 +2008,17 @@ generate_leads (Gen     *gen,
                                   country);
           last = local_spelling (pick_last_name (gen), country);
           slug = slugify (short_name, '-');
+          truncate_slug (slug, 36);
           domain = g_strdup_printf ("%s.%s", slug, countries[country].tld);
           email = contact_email (gen, first, last, domain);
-          phone = chance (gen, 50) ? mobile_number (gen, country) : phone_base (gen, city);
+          if (chance (gen, 50))
+            phone = mobile_number (gen, country);
+          else
+            {
+              g_autofree char *base = phone_base (gen, city);
+
+              phone = phone_with_extension (gen, base, country, FALSE);
+            }
         }
 
       title = g_strdup_printf ("%s: %s", company, topic);
@@ -1973,6 +2081,7 @@ generate_deals (Gen     *gen,
       const Product *product;
       guint product_index;
       gint32 contact = pick_business_contact (gen);
+      gint32 org_index = -1;
       const Org *org = NULL;
       DealRef *ref = &gen->deals[i];
       g_autofree char *id = next_id (gen);
@@ -1987,9 +2096,11 @@ generate_deals (Gen     *gen,
       guint owner;
 
       if (contact >= 0)
-        org = &g_array_index (gen->orgs, Org, gen->contacts[contact].org);
+        org_index = gen->contacts[contact].org;
       else if (n_orgs > 0)
-        org = &g_array_index (gen->orgs, Org, pick (gen, n_orgs));
+        org_index = pick (gen, n_orgs);
+      if (org_index >= 0)
+        org = &g_array_index (gen->orgs, Org, org_index);
 
       /* upsells are licences, support and training, not onboarding */
       do
@@ -2018,7 +2129,8 @@ generate_deals (Gen     *gen,
       {
         const char *who = org != NULL ? org->short_name : "Projekt";
         g_autofree char *what = product->unit != NULL
-                                ? g_strdup_printf ("%s (%u %s)", product->name, units, product->unit)
+                                ? g_strdup_printf ("%s (%u %s)", product->name, units,
+                                                   product->unit)
                                 : g_strdup (product->name);
 
         if (pipeline->existing_customers)
@@ -2060,7 +2172,7 @@ generate_deals (Gen     *gen,
 
       memcpy (ref->id, id, sizeof ref->id);
       ref->contact = contact;
-      ref->org = org != NULL ? (gint32) (org - &g_array_index (gen->orgs, Org, 0)) : -1;
+      ref->org = org_index;
       ref->owner = owner;
       ref->closed = won || lost;
       gen->n_deals = i + 1;
@@ -2163,15 +2275,10 @@ generate_activities (Gen     *gen,
           json_object_set_string_member (v, "end", end_buf);
           if (org != NULL && chance (gen, 60))
             {
-              const City *city = &cities[org->city];
               g_autofree char *place = g_strdup_printf ("%s, %s %s", org->street,
-                                                        org->postal_code ? "" : "",
-                                                        city->name);
-              g_autofree char *postal = g_strndup (org->postal_code,
-                                                   strcspn (org->postal_code, " "));
+                                                        org->postal_code,
+                                                        cities[org->city].name);
 
-              g_free (place);
-              place = g_strdup_printf ("%s, %s %s", org->street, postal, city->name);
               set_string (v, "location", place);
             }
           else
@@ -2258,6 +2365,8 @@ kontor_demo_generate (KontorStore              *store,
 
   gen.store = store;
   gen.opts = opts;
+  gen.german_national =
+    g_ascii_strcasecmp (kontor_store_get_parse_context (store)->default_region, "DE") == 0;
   gen.rand = g_rand_new_with_seed_array (seed, G_N_ELEMENTS (seed));
   gen.clock_ms = ID_CLOCK_BASE_MS;
   g_date_clear (&gen.reference, 1);

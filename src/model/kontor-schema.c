@@ -210,6 +210,19 @@ static const FieldSpec custom_field_fields[] = {
   { NULL }
 };
 
+/* One merge of two records (duplicates, K2): what both looked like
+ * before, which references moved, so that it can be undone. A kind of its
+ * own so the history syncs like any data; see src/insights/kontor-merge.h. */
+static const FieldSpec merge_history_fields[] = {
+  { "survivor", N_("Kept record"), KONTOR_FIELD_REFERENCE, REQ | IDX, NULL },
+  { "merged", N_("Merged record"), KONTOR_FIELD_REFERENCE, REQ | IDX, NULL },
+  { "before_survivor", N_("Kept record before the merge"), KONTOR_FIELD_LONG_TEXT, 0, NULL },
+  { "before_other", N_("Merged record before the merge"), KONTOR_FIELD_LONG_TEXT, 0, NULL },
+  { "moved_links", N_("Moved references"), KONTOR_FIELD_LONG_TEXT, 0, NULL },
+  { "undone", N_("Undone"), KONTOR_FIELD_BOOLEAN, IDX, NULL },
+  { NULL }
+};
+
 static const KindSpec builtin_kinds[] = {
   { "contact", N_("Contact"), N_("Contacts"), contact_fields },
   { "organization", N_("Organization"), N_("Organizations"), organization_fields },
@@ -222,6 +235,7 @@ static const KindSpec builtin_kinds[] = {
   { "user", N_("Sales rep"), N_("Sales reps"), user_fields },
   { "team", N_("Team"), N_("Teams"), team_fields },
   { KONTOR_KIND_CUSTOM_FIELD, N_("Custom field"), N_("Custom fields"), custom_field_fields },
+  { "merge_history", N_("Merge"), N_("Merge history"), merge_history_fields },
 };
 
 static void

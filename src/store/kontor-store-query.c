@@ -224,7 +224,8 @@ compile (KontorStore  *self,
 
   if (kontor_query_get_search (query) != NULL)
     {
-      g_autofree char *expr = kontor_store_search_expression (kontor_query_get_search (query));
+      g_autofree char *expr = kontor_store_search_expression (kontor_query_get_search (query),
+                                                              kind_name);
 
       if (expr == NULL)
         g_string_append (c->sql, " AND 0");

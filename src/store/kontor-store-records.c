@@ -235,10 +235,12 @@ _kontor_store_reindex (KontorStore       *self,
   {
     g_autofree char *text = search_text (kind, values);
 
-    if (!(stmt = prepare (self, "INSERT INTO record_fts (rowid, text) VALUES (?, ?)", error)))
+    if (!(stmt = prepare (self, "INSERT INTO record_fts (rowid, kind, text) VALUES (?, ?, ?)",
+                          error)))
       return FALSE;
     sqlite3_bind_int64 (stmt, 1, rid);
-    sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, 2, kontor_kind_get_name (kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
     if (!step_done (self, stmt, error))
       return FALSE;
   }
@@ -766,7 +768,8 @@ kontor_store_outbox_list (KontorStore  *self,
 /* Search                                                                 */
 
 char *
-kontor_store_search_expression (const char *text)
+kontor_store_search_expression (const char *text,
+                                const char *kind)
 {
   g_autoptr(GString) expr = g_string_new (NULL);
   const char *p = text;
@@ -809,7 +812,10 @@ kontor_store_search_expression (const char *text)
   if (expr->len == 0)
     return NULL;
 
-  return g_string_free (g_steal_pointer (&expr), FALSE);
+  /* kind names are [a-z_]: safe in a phrase */
+  if (kind != NULL)
+    return g_strdup_printf ("kind : \"%s\" AND text : (%s)", kind, expr->str);
+  return g_strdup_printf ("text : (%s)", expr->str);
 }
 
 GPtrArray *
@@ -827,28 +833,27 @@ kontor_store_search (KontorStore  *self,
   g_return_val_if_fail (KONTOR_IS_STORE (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
-  expr = kontor_store_search_expression (text);
+  if (kind != NULL && kontor_schema_get_kind (kontor_store_get_schema (self), kind) == NULL)
+    {
+      g_set_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_UNKNOWN_KIND,
+                   _("Unknown kind “%s”"), kind);
+      return NULL;
+    }
+
+  expr = kontor_store_search_expression (text, kind);
   if (expr == NULL)
     return g_steal_pointer (&results);
 
-  if (kind != NULL)
-    stmt = prepare (self,
-                    "SELECT r.id, r.kind, r.state FROM record_fts "
-                    "JOIN record r ON r.rid = record_fts.rowid "
-                    "WHERE record_fts MATCH ?1 AND r.kind = ?2 "
-                    "ORDER BY record_fts.rank LIMIT ?3", error);
-  else
-    stmt = prepare (self,
-                    "SELECT r.id, r.kind, r.state FROM record_fts "
-                    "JOIN record r ON r.rid = record_fts.rowid "
-                    "WHERE record_fts MATCH ?1 "
-                    "ORDER BY record_fts.rank LIMIT ?3", error);
+  /* the kind is part of the match, so only the hits are joined */
+  stmt = prepare (self,
+                  "SELECT r.id, r.kind, r.state FROM record_fts "
+                  "JOIN record r ON r.rid = record_fts.rowid "
+                  "WHERE record_fts MATCH ?1 "
+                  "ORDER BY record_fts.rank LIMIT ?3", error);
   if (stmt == NULL)
     return NULL;
 
   sqlite3_bind_text (stmt, 1, expr, -1, SQLITE_STATIC);
-  if (kind != NULL)
-    sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, limit ? limit : G_MAXINT64);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -119,8 +119,10 @@ GPtrArray     *kontor_store_search          (KontorStore   *self,
                                              const char    *kind,
                                              guint          limit,
                                              GError       **error);
-/* The FTS5 MATCH expression that kontor_store_search() runs. */
-char          *kontor_store_search_expression (const char  *text);
+/* The FTS5 MATCH expression that kontor_store_search() runs (kind may be
+ * NULL); NULL when text has no word to search for. */
+char          *kontor_store_search_expression (const char  *text,
+                                                const char  *kind);
 
 /* Every live record with a reference field pointing at id (the 360° view). */
 GPtrArray     *kontor_store_list_linked     (KontorStore   *self,

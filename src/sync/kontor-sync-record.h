@@ -78,8 +78,11 @@ gboolean          kontor_sync_record_is_deleted   (const KontorSyncRecord *rec);
 /* A local edit: for every member of changes (JSON null clears) sets the
  * field to a single version with dot; vv[dot.replica] = dot.counter.
  * The caller guarantees dot.counter is fresh for that replica (above
- * vv[dot.replica], at most G_MAXINT64). Writing "_deleted" true records the
- * current vv (before the edit) as context. Values are deep-copied, object
+ * vv[dot.replica], at most G_MAXINT64). Writing "_deleted" true records as
+ * context the vv before the edit with the editor's own entry set to
+ * dot.counter - 1: for this record that means the same (the editor wrote
+ * nothing to it in between), and it is what a server rebuilding the delete
+ * from a pushed op, which carries only the vector after the edit, gets. Values are deep-copied, object
  * members sorted; -0.0 is kept distinct from 0.0. A programmer error
  * (invalid field name, "_deleted" not a boolean, non-finite double, invalid
  * UTF-8, nesting deeper than 120 levels, stale dot) logs a critical and
@@ -112,8 +115,8 @@ gboolean          kontor_sync_record_equal        (const KontorSyncRecord *a,
  * gint64 values pass through exactly. Doubles are written with the fewest
  * of 15, 16 or 17 significant digits that read back bit-identically and
  * always with a "." or an exponent, so 1.0 stays a double and -0.0 stays -0.0 ("-0.0"); see
- * kontor_sync_json_to_string(). to_string() is that writer applied to
- * to_json(); do not serialise to_json() with JsonGenerator (json-glib 1.6
+ * kontor_sync_json_to_string(). to_string() gives the same text as that
+ * writer applied to to_json(); do not serialise to_json() with JsonGenerator (json-glib 1.6
  * writes 1e17 as "1e+17.0"). */
 JsonNode         *kontor_sync_record_to_json      (const KontorSyncRecord *rec);
 char             *kontor_sync_record_to_string    (const KontorSyncRecord *rec);

@@ -45,6 +45,25 @@ quote_for_message (const char *name)
   return g_strdup_printf ("%s%s", escaped, len > 40 ? "…" : "");
 }
 
+/* g_string_append_printf() allocates on every call; serialisation is hot. */
+static void
+append_uint64 (GString *out,
+               guint64  value)
+{
+  char buf[24];
+  char *p = buf + sizeof buf;
+
+  *--p = '\0';
+  do
+    {
+      *--p = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  while (value != 0);
+
+  g_string_append (out, p);
+}
+
 int
 kontor_dot_compare (const KontorDot *a,
                     const KontorDot *b)
@@ -330,16 +349,31 @@ kontor_version_vector_to_json (const KontorVersionVector *vv)
   return json_node_init_object (json_node_alloc (), object);
 }
 
+/* The same text as kontor_sync_json_to_string (kontor_version_vector_to_json
+ * (vv)), without building the tree: record serialisation calls this a lot. */
 char *
 kontor_version_vector_to_string (const KontorVersionVector *vv)
 {
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GString) out = NULL;
 
   g_return_val_if_fail (vv != NULL, NULL);
 
-  node = kontor_version_vector_to_json (vv);
+  out = g_string_sized_new (2 + vv->entries->len * 8);
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < vv->entries->len; i++)
+    {
+      const VvEntry *e = &g_array_index (vv->entries, VvEntry, i);
 
-  return kontor_sync_json_to_string (node);
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '"');
+      append_uint64 (out, e->replica);
+      g_string_append (out, "\":");
+      append_uint64 (out, e->counter);
+    }
+  g_string_append_c (out, '}');
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 /* Only the canonical spelling of a number: no sign, no leading zero, no
@@ -1023,7 +1057,20 @@ write_node (GString  *out,
       switch (json_node_get_value_type (node))
         {
         case G_TYPE_INT64:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          {
+            gint64 value = json_node_get_int (node);
+
+            if (value < 0)
+              {
+                g_string_append_c (out, '-');
+                /* -(value + 1) + 1 cannot overflow, even for G_MININT64 */
+                append_uint64 (out, (guint64) -(value + 1) + 1);
+              }
+            else
+              {
+                append_uint64 (out, (guint64) value);
+              }
+          }
           break;
         case G_TYPE_DOUBLE:
           write_double (out, json_node_get_double (node));
