@@ -454,9 +454,16 @@ test_reader_million_rows (void)
   g_assert_cmpuint (n, ==, 1000001);
   g_assert_cmpuint (last_line, ==, 2 * 1000000);   /* each row spans two lines */
   g_assert_cmpuint (kontor_csv_reader_get_bytes_read (reader), >, 60 * 1000 * 1000);
-  /* the file is ~64 MB; the reader holds a window of it */
+  /* the file is ~64 MB; the reader holds a window of it. (Under
+   * AddressSanitizer freed memory sits in quarantine, so the resident size
+   * says nothing there.) */
+#if defined(__SANITIZE_ADDRESS__)
+  g_test_message ("resident memory not checked under AddressSanitizer");
+  (void) rss_before;
+#else
   if (rss_before > 0)
     g_assert_cmpuint (resident_kib (), <, rss_before + 16 * 1024);
+#endif
 }
 
 /* ---------------------------------------------------------------------- */

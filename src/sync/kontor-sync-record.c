@@ -72,8 +72,6 @@ field_version_copy (const KontorFieldVersion *v)
                             v->context != NULL ? kontor_version_vector_copy (v->context) : NULL);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KontorFieldVersion, field_version_free)
-
 static GPtrArray *
 versions_new (void)
 {

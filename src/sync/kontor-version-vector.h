@@ -99,10 +99,10 @@ KontorVersionVector *kontor_version_vector_from_string (const char *json,
  * order the objects hold them, doubles as the first of "%.15g", "%.16g",
  * "%.17g" that reads back bit-identically (so 0.1 is "0.1"; the text is a
  * function of the bits alone) and always with a "." or an exponent so that
- * they read back as doubles ("1.0", "-0.0", "1e+300"). json-glib 1.6's JsonGenerator
- * is not used because it writes 1e17 as "1e+17.0", which is not JSON.
- * Non-finite doubles have no JSON form: they are a programmer error and are
- * written as null. */
+ * they read back as doubles ("1.0", "-0.0", "1e+300"). json-glib 1.6's
+ * JsonGenerator is not used because it writes 1e17 as "1e+17.0", which is
+ * not JSON. Non-finite doubles have no JSON form: they are a programmer
+ * error, logged as a critical and written as null. */
 #define KONTOR_SYNC_JSON_MAX_DEPTH 128
 
 JsonNode            *kontor_sync_json_parse         (const char *json,
