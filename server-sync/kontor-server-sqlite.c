@@ -40,7 +40,11 @@ static const char * const schema_v1[] = {
   "CREATE TABLE replicas (id INTEGER PRIMARY KEY CHECK (id > 0),"
   "  user_id INTEGER NOT NULL REFERENCES users(id), name TEXT NOT NULL,"
   "  database_id TEXT NOT NULL, applied_upto INTEGER NOT NULL DEFAULT 0,"
-  "  last_seen INTEGER NOT NULL DEFAULT 0, retired INTEGER NOT NULL DEFAULT 0)",
+  "  last_seen INTEGER NOT NULL DEFAULT 0, retired INTEGER NOT NULL DEFAULT 0,"
+  "  pulled_seq INTEGER NOT NULL DEFAULT 0)",
+  /* ids of purged tombstones: an old edit of one is refused, never
+   * resurrects it */
+  "CREATE TABLE purged (id TEXT PRIMARY KEY) WITHOUT ROWID",
   "CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL,"
   "  seq INTEGER NOT NULL UNIQUE) WITHOUT ROWID",
   "CREATE INDEX records_seq ON records (seq)",
@@ -50,6 +54,7 @@ static const char * const schema_v1[] = {
   "  user_id INTEGER, replica INTEGER, record TEXT, kind TEXT, fields TEXT, outcome TEXT)",
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
   "INSERT INTO meta VALUES ('last_seq', 0)",
+  "INSERT INTO meta VALUES ('purged_upto', 0)",
   NULL
 };
 
@@ -385,10 +390,11 @@ replica_from_row (sqlite3_stmt *stmt)
   info->applied_upto = sqlite3_column_int64 (stmt, 4);
   info->last_seen = sqlite3_column_int64 (stmt, 5);
   info->retired = sqlite3_column_int (stmt, 6);
+  info->pulled_seq = sqlite3_column_int64 (stmt, 7);
   return info;
 }
 
-#define REPLICA_COLUMNS "id, user_id, name, database_id, applied_upto, last_seen, retired"
+#define REPLICA_COLUMNS "id, user_id, name, database_id, applied_upto, last_seen, retired, pulled_seq"
 
 static KontorReplicaInfo *
 sq_replica_get (KontorServerStorage  *storage,
@@ -674,9 +680,129 @@ sq_audit_list (KontorServerStorage  *storage,
   return lines;
 }
 
+static gboolean
+sq_replica_set_pulled (KontorServerStorage  *storage,
+                       guint32               replica_id,
+                       gint64                pulled_seq,
+                       gint64                last_seen,
+                       GError              **error)
+{
+  KontorServerSqlite *self = KONTOR_SERVER_SQLITE (storage);
+  sqlite3_stmt *stmt = prepare (self, "UPDATE replicas SET pulled_seq = max(pulled_seq, ?), "
+                                      "last_seen = ? WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, pulled_seq);
+  sqlite3_bind_int64 (stmt, 2, last_seen);
+  sqlite3_bind_int64 (stmt, 3, replica_id);
+  return done (self, stmt, error);
+}
+
+static GPtrArray *
+sq_tombstones_upto (KontorServerStorage  *storage,
+                    gint64                seq,
+                    GError              **error)
+{
+  KontorServerSqlite *self = KONTOR_SERVER_SQLITE (storage);
+  sqlite3_stmt *stmt = prepare (self, "SELECT seq, id, kind, state FROM records WHERE seq <= ? "
+                                      "AND json_extract(state, '$.f._deleted[0].v') = 1", error);
+  GPtrArray *list;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) kontor_change_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      KontorChange *c = g_new0 (KontorChange, 1);
+
+      c->seq = sqlite3_column_int64 (stmt, 0);
+      c->id = column_dup (stmt, 1);
+      c->kind = column_dup (stmt, 2);
+      c->state = column_dup (stmt, 3);
+      g_ptr_array_add (list, c);
+    }
+  sqlite3_reset (stmt);
+  return list;
+}
+
+static gboolean
+sq_record_purge (KontorServerStorage  *storage,
+                 const char           *id,
+                 GError              **error)
+{
+  KontorServerSqlite *self = KONTOR_SERVER_SQLITE (storage);
+  sqlite3_stmt *stmt = prepare (self, "DELETE FROM records WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  text (stmt, 1, id);
+  if (!done (self, stmt, error))
+    return FALSE;
+  stmt = prepare (self, "INSERT OR IGNORE INTO purged (id) VALUES (?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  text (stmt, 1, id);
+  return done (self, stmt, error);
+}
+
+static gboolean
+sq_record_is_purged (KontorServerStorage  *storage,
+                     const char           *id,
+                     gboolean             *purged,
+                     GError              **error)
+{
+  KontorServerSqlite *self = KONTOR_SERVER_SQLITE (storage);
+  sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM purged WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  text (stmt, 1, id);
+  *purged = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gint64
+sq_purged_upto (KontorServerStorage *storage)
+{
+  KontorServerSqlite *self = KONTOR_SERVER_SQLITE (storage);
+  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM meta WHERE key = 'purged_upto'", NULL);
+  gint64 v = 0;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    v = sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return v;
+}
+
+static gboolean
+sq_set_purged_upto (KontorServerStorage  *storage,
+                    gint64                seq,
+                    GError              **error)
+{
+  KontorServerSqlite *self = KONTOR_SERVER_SQLITE (storage);
+  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO meta VALUES ('purged_upto', ?)",
+                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  return done (self, stmt, error);
+}
+
 static void
 storage_iface_init (KontorServerStorageInterface *iface)
 {
+  iface->replica_set_pulled = sq_replica_set_pulled;
+  iface->tombstones_upto = sq_tombstones_upto;
+  iface->record_purge = sq_record_purge;
+  iface->record_is_purged = sq_record_is_purged;
+  iface->purged_upto = sq_purged_upto;
+  iface->set_purged_upto = sq_set_purged_upto;
+
   iface->begin = sq_begin;
   iface->commit = sq_commit;
   iface->rollback = sq_rollback;

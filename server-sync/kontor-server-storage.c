@@ -298,3 +298,65 @@ kontor_server_storage_audit_list (KontorServerStorage *self,
 
   return KONTOR_SERVER_STORAGE_GET_IFACE (self)->audit_list (self, limit, error);
 }
+
+gboolean
+kontor_server_storage_replica_set_pulled (KontorServerStorage *self,
+                                          guint32 replica_id,
+                                          gint64 pulled_seq,
+                                          gint64 last_seen,
+                                          GError **error)
+{
+  g_return_val_if_fail (KONTOR_IS_SERVER_STORAGE (self), FALSE);
+
+  return KONTOR_SERVER_STORAGE_GET_IFACE (self)->replica_set_pulled (self, replica_id, pulled_seq,
+                                                                      last_seen, error);
+}
+
+GPtrArray *
+kontor_server_storage_tombstones_upto (KontorServerStorage *self,
+                                       gint64 seq,
+                                       GError **error)
+{
+  g_return_val_if_fail (KONTOR_IS_SERVER_STORAGE (self), NULL);
+
+  return KONTOR_SERVER_STORAGE_GET_IFACE (self)->tombstones_upto (self, seq, error);
+}
+
+gboolean
+kontor_server_storage_record_purge (KontorServerStorage *self,
+                                    const char *id,
+                                    GError **error)
+{
+  g_return_val_if_fail (KONTOR_IS_SERVER_STORAGE (self), FALSE);
+
+  return KONTOR_SERVER_STORAGE_GET_IFACE (self)->record_purge (self, id, error);
+}
+
+gboolean
+kontor_server_storage_record_is_purged (KontorServerStorage *self,
+                                        const char *id,
+                                        gboolean *purged,
+                                        GError **error)
+{
+  g_return_val_if_fail (KONTOR_IS_SERVER_STORAGE (self), FALSE);
+
+  return KONTOR_SERVER_STORAGE_GET_IFACE (self)->record_is_purged (self, id, purged, error);
+}
+
+gint64
+kontor_server_storage_purged_upto (KontorServerStorage *self)
+{
+  g_return_val_if_fail (KONTOR_IS_SERVER_STORAGE (self), 0);
+
+  return KONTOR_SERVER_STORAGE_GET_IFACE (self)->purged_upto (self);
+}
+
+gboolean
+kontor_server_storage_set_purged_upto (KontorServerStorage *self,
+                                       gint64 seq,
+                                       GError **error)
+{
+  g_return_val_if_fail (KONTOR_IS_SERVER_STORAGE (self), FALSE);
+
+  return KONTOR_SERVER_STORAGE_GET_IFACE (self)->set_purged_upto (self, seq, error);
+}

@@ -25,6 +25,7 @@ typedef struct
   char    *name;
   char    *database_id;
   guint64  applied_upto;   /* highest counter of this replica's ops taken */
+  gint64   pulled_seq;     /* the feed position it last confirmed */
   gint64   last_seen;      /* unix seconds */
   gboolean retired;
 } KontorReplicaInfo;
@@ -80,6 +81,18 @@ struct _KontorServerStorageInterface
                                  guint64 applied_upto, gint64 last_seen, GError **error);
   gboolean  (*replica_retire)   (KontorServerStorage *self, guint32 replica_id, GError **error);
   GPtrArray *(*replica_list)    (KontorServerStorage *self, GError **error);
+  gboolean  (*replica_set_pulled) (KontorServerStorage *self, guint32 replica_id,
+                                   gint64 pulled_seq, gint64 last_seen, GError **error);
+
+  /* tombstones: deleted records at or below a sequence number (candidates
+   * for purging), removal that leaves the id behind, and the lowest feed
+   * position a replica may continue from */
+  GPtrArray *(*tombstones_upto) (KontorServerStorage *self, gint64 seq, GError **error);
+  gboolean  (*record_purge)     (KontorServerStorage *self, const char *id, GError **error);
+  gboolean  (*record_is_purged) (KontorServerStorage *self, const char *id, gboolean *purged,
+                                 GError **error);
+  gint64    (*purged_upto)      (KontorServerStorage *self);
+  gboolean  (*set_purged_upto)  (KontorServerStorage *self, gint64 seq, GError **error);
 
   /* records and the changes feed */
   /* *state NULL without error: no such record */
@@ -139,6 +152,18 @@ gboolean  kontor_server_storage_replica_update (KontorServerStorage *self, guint
 gboolean  kontor_server_storage_replica_retire (KontorServerStorage *self, guint32 replica_id,
                                                 GError **error);
 GPtrArray *kontor_server_storage_replica_list (KontorServerStorage *self, GError **error);
+gboolean  kontor_server_storage_replica_set_pulled (KontorServerStorage *self, guint32 replica_id,
+                                                    gint64 pulled_seq, gint64 last_seen,
+                                                    GError **error);
+GPtrArray *kontor_server_storage_tombstones_upto (KontorServerStorage *self, gint64 seq,
+                                                  GError **error);
+gboolean  kontor_server_storage_record_purge (KontorServerStorage *self, const char *id,
+                                              GError **error);
+gboolean  kontor_server_storage_record_is_purged (KontorServerStorage *self, const char *id,
+                                                  gboolean *purged, GError **error);
+gint64    kontor_server_storage_purged_upto (KontorServerStorage *self);
+gboolean  kontor_server_storage_set_purged_upto (KontorServerStorage *self, gint64 seq,
+                                                 GError **error);
 gboolean  kontor_server_storage_record_get  (KontorServerStorage *self, const char *id,
                                              char **kind, char **state, GError **error);
 gboolean  kontor_server_storage_record_put  (KontorServerStorage *self, const char *id,

@@ -451,6 +451,8 @@ handle_changes (SoupServer        *soup,
   g_autoptr(GString) out = NULL;
   const char *since_text = query ? g_hash_table_lookup (query, "since") : NULL;
   const char *limit_text = query ? g_hash_table_lookup (query, "limit") : NULL;
+  const char *replica_text = query ? g_hash_table_lookup (query, "replica") : NULL;
+  guint64 replica_id = 0;
   guint64 since = 0;
   guint64 limit = 500;
   gint64 user_id;
@@ -461,11 +463,46 @@ handle_changes (SoupServer        *soup,
 
   if ((since_text && !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL)) ||
       (limit_text && !g_ascii_string_to_unsigned (limit_text, 10, 1, MAX_CHANGES_PER_PULL,
-                                                  &limit, NULL)))
+                                                  &limit, NULL)) ||
+      (replica_text && !g_ascii_string_to_unsigned (replica_text, 10, 1, G_MAXUINT32,
+                                                    &replica_id, NULL)))
     {
       respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed",
-                     _("“since” must be a sequence number and “limit” 1 to 5000"));
+                     _("“since” must be a sequence number, “limit” 1 to 5000 and “replica” "
+                       "a replica id"));
       return;
+    }
+
+  /* tombstones this replica has not seen may be gone: start over */
+  if (since > 0 && (gint64) since < kontor_server_storage_purged_upto (self->storage))
+    {
+      respond_error (msg, SOUP_STATUS_GONE, "resync_required",
+                     _("This replica was away longer than deleted records are kept; "
+                       "it must receive everything again"));
+      return;
+    }
+
+  /* the position the replica confirms having applied: it holds back the
+   * purging of tombstones */
+  if (replica_id > 0)
+    {
+      g_autoptr(KontorReplicaInfo) replica = kontor_server_storage_replica_get (self->storage,
+                                                                                 replica_id, NULL);
+
+      if (replica != NULL && replica->user_id == user_id &&
+          kontor_server_storage_begin (self->storage, NULL))
+        {
+          if (!kontor_server_storage_replica_set_pulled (self->storage, replica_id, since,
+                                                         g_get_real_time () / G_USEC_PER_SEC,
+                                                         &error) ||
+              !kontor_server_storage_commit (self->storage, &error))
+            {
+              kontor_server_storage_rollback (self->storage);
+              g_warning ("could not record the pull position of replica %u: %s",
+                         (guint) replica_id, error->message);
+              g_clear_error (&error);
+            }
+        }
     }
 
   changes = kontor_server_storage_changes_since (self->storage, since, limit + 1, &error);
@@ -646,6 +683,21 @@ apply_op (KontorServer  *self,
 
   if (!kontor_server_storage_record_get (self->storage, op->record, &db_kind, &db_state, error))
     return FALSE;
+
+  if (db_state == NULL)
+    {
+      gboolean purged = FALSE;
+
+      if (!kontor_server_storage_record_is_purged (self->storage, op->record, &purged, error))
+        return FALSE;
+      if (purged)
+        {
+          result->status = "rejected";
+          result->reason = g_strdup_printf (_("Record %s was deleted and has been removed from "
+                                              "the server"), op->record);
+          return TRUE;
+        }
+    }
 
   if (db_state != NULL && g_strcmp0 (db_kind, op->kind) != 0)
     {
@@ -1109,4 +1161,67 @@ kontor_server_get_url (KontorServer *self)
 {
   g_return_val_if_fail (KONTOR_IS_SERVER (self), NULL);
   return self->url;
+}
+
+gboolean
+kontor_server_purge_tombstones (KontorServerStorage  *storage,
+                                gint64                horizon_seconds,
+                                guint                *n_purged,
+                                GError              **error)
+{
+  g_autoptr(GPtrArray) replicas = NULL;
+  g_autoptr(GPtrArray) tombstones = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 cutoff;
+  guint n = 0;
+
+  if (!kontor_server_storage_begin (storage, error))
+    return FALSE;
+
+  /* Every replica seen within the horizon must have pulled past a
+   * tombstone before it goes; one away longer will resync fully. */
+  cutoff = kontor_server_storage_last_seq (storage);
+  replicas = kontor_server_storage_replica_list (storage, error);
+  if (replicas == NULL)
+    goto fail;
+  for (guint i = 0; i < replicas->len; i++)
+    {
+      KontorReplicaInfo *r = g_ptr_array_index (replicas, i);
+
+      if (!r->retired && r->last_seen >= now - horizon_seconds)
+        cutoff = MIN (cutoff, r->pulled_seq);
+    }
+
+  tombstones = kontor_server_storage_tombstones_upto (storage, cutoff, error);
+  if (tombstones == NULL)
+    goto fail;
+  for (guint i = 0; i < tombstones->len; i++)
+    {
+      KontorChange *c = g_ptr_array_index (tombstones, i);
+      g_autoptr(KontorSyncRecord) state = kontor_sync_record_from_string (c->state, NULL);
+
+      /* a delete still in conflict with an edit waits for its resolution */
+      if (state == NULL || !kontor_sync_record_is_deleted (state) ||
+          kontor_sync_record_delete_conflict (state))
+        continue;
+      if (!kontor_server_storage_record_purge (storage, c->id, error))
+        goto fail;
+      n++;
+    }
+
+  if (n > 0 && cutoff > kontor_server_storage_purged_upto (storage) &&
+      !kontor_server_storage_set_purged_upto (storage, cutoff, error))
+    goto fail;
+
+  if (!kontor_server_storage_commit (storage, error))
+    return FALSE;
+
+  g_message ("purged %u tombstones up to seq %" G_GINT64_FORMAT, n, cutoff);
+  if (n_purged)
+    *n_purged = n;
+  return TRUE;
+
+fail:
+  kontor_server_storage_rollback (storage);
+  return FALSE;
 }

@@ -40,4 +40,12 @@ const char   *kontor_server_get_url    (KontorServer              *self);
 char         *kontor_server_hash_password (const char *password,
                                            GError    **error);
 
+/* Removes deleted records (not in a delete/edit conflict) that every
+ * replica seen within horizon_seconds has pulled past; their ids are kept
+ * so an old edit of one is refused, not resurrected. */
+gboolean      kontor_server_purge_tombstones (KontorServerStorage  *storage,
+                                              gint64                horizon_seconds,
+                                              guint                *n_purged,
+                                              GError              **error);
+
 G_END_DECLS

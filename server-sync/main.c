@@ -3,6 +3,7 @@
  *   kontor-server [--data-dir DIR] [--address A] [--port N] [--tls-cert F --tls-key F]
  *   kontor-server admin [--data-dir DIR] user-add NAME | user-passwd NAME | user-list
  *                       | replica-list | replica-retire ID | audit [--limit N]
+ *                       | purge [--horizon SECONDS]
  *
  * Passwords for user-add and user-passwd are read from standard input (one
  * line), so they never show up in a process list or shell history.
@@ -50,7 +51,8 @@ read_password (GError **error)
 static int
 run_admin (KontorServerStorage  *storage,
            char                **args,
-           int                   limit)
+           int                   limit,
+           gint64                horizon)
 {
   g_autoptr(GError) error = NULL;
   const char *cmd = args[0];
@@ -59,7 +61,7 @@ run_admin (KontorServerStorage  *storage,
   if (cmd == NULL)
     {
       g_printerr ("kontor-server admin: user-add NAME | user-passwd NAME | user-list | "
-                  "replica-list | replica-retire ID | audit\n");
+                  "replica-list | replica-retire ID | audit | purge [--horizon S]\n");
       return 2;
     }
 
@@ -148,6 +150,16 @@ run_admin (KontorServerStorage  *storage,
       return 0;
     }
 
+  if (g_str_equal (cmd, "purge") && n == 1)
+    {
+      guint purged = 0;
+
+      if (!kontor_server_purge_tombstones (storage, horizon, &purged, &error))
+        goto fail;
+      g_print (_("%u deleted records removed\n"), purged);
+      return 0;
+    }
+
   if (g_str_equal (cmd, "audit") && n == 1)
     {
       g_autoptr(GPtrArray) lines = kontor_server_storage_audit_list (storage, limit, &error);
@@ -165,6 +177,16 @@ run_admin (KontorServerStorage  *storage,
 fail:
   g_printerr ("kontor-server admin: %s\n", error->message);
   return 1;
+}
+
+static gboolean
+purge_daily (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kontor_server_purge_tombstones (data, 90 * 24 * 3600, NULL, &error))
+    g_warning ("purging tombstones failed: %s", error->message);
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -198,6 +220,7 @@ main (int    argc,
   int port = 8421;
   int limit = 50;
   gint64 token_lifetime = 0;
+  gint64 horizon = 90 * 24 * 3600;
   KontorServerConfig config;
   GOptionEntry entries[] = {
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Data folder (default: ./kontor-data)"), N_("DIR") },
@@ -207,6 +230,7 @@ main (int    argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("TLS private key (PEM)"), N_("FILE") },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime, N_("Seconds a sign-in lasts (default 30 days)"), N_("S") },
     { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("Lines of audit to show"), N_("N") },
+    { "horizon", 0, 0, G_OPTION_ARG_INT64, &horizon, N_("purge: seconds a replica may be away (default 90 days)"), N_("S") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("[admin COMMAND …]") },
     { NULL }
   };
@@ -248,7 +272,7 @@ main (int    argc,
           g_printerr (_("kontor-server: unknown argument “%s”\n"), rest[0]);
           return 2;
         }
-      return run_admin (KONTOR_SERVER_STORAGE (storage), rest + 1, limit);
+      return run_admin (KONTOR_SERVER_STORAGE (storage), rest + 1, limit, horizon);
     }
 
   kontor_server_config_init (&config);
@@ -272,6 +296,7 @@ main (int    argc,
   fflush (stdout);
 
   loop = g_main_loop_new (NULL, FALSE);
+  g_timeout_add_seconds (24 * 3600, purge_daily, storage);
   g_unix_signal_add (SIGINT, on_signal, loop);
   g_unix_signal_add (SIGTERM, on_signal, loop);
   g_main_loop_run (loop);

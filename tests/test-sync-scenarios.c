@@ -679,6 +679,174 @@ test_number_fidelity (Fixture       *f,
   (void) v; (void) r; (void) got; (void) money;
 }
 
+static void
+admin (Fixture            *f,
+       const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) p = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_dir = g_build_filename (f->dir, "server", NULL);
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("KONTOR_SERVER"));
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, server_dir);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  p = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
+                         &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (p, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* 15: a replica away longer than tombstones are kept resyncs fully;
+ * nothing is resurrected and its unsent edits survive */
+static void
+test_past_tombstone_horizon (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(Laptop) a = laptop_new (f);
+  g_autoptr(Laptop) b = laptop_new (f);
+  g_autofree char *gone = create_contact (a, "Gelöscht");
+  g_autofree char *kept = create_contact (a, "Bleibt");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rejected = NULL;
+  g_autoptr(KontorRecord) r = NULL;
+  KontorSyncStats stats = { 0 };
+
+  sync_ok (a);
+  sync_ok (b);
+  /* b goes on a long trip; meanwhile a deletes one contact */
+  g_assert_true (kontor_store_delete (a->store, gone, &error));
+  sync_ok (a);
+  /* b, offline, edits both: one is still there, the other is gone */
+  set_field (b, kept, "city", "Lissabon");
+  set_field (b, gone, "city", "Porto");
+
+  g_usleep (2100000);
+  sync_ok (a);  /* a has seen everything: only b (away) lags behind */
+  admin (f, (const char * const[]) { "--horizon", "2", "admin", "purge", NULL });
+
+  kontor_sync_client_sync (b->client, b->store, &stats, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.resyncs, ==, 1);
+  g_assert_cmpuint (stats.rejected, ==, 1);
+
+  /* nothing resurrected: the deleted contact exists nowhere */
+  g_assert_null (kontor_store_get (b->store, gone, &error));
+  g_assert_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  sync_ok (a);
+  r = kontor_store_get (a->store, gone, &error);
+  g_assert_no_error (error);
+  g_assert_true (kontor_record_get_deleted (r));
+  g_assert_null (kontor_record_get_string (r, "city"));
+
+  /* b's edits survive: one arrived, the other is listed with its reason */
+  g_assert_cmpstr (get_field (a, kept, "city"), ==, "Lissabon");
+  rejected = kontor_store_list_rejected (b->store, &error);
+  g_assert_cmpuint (rejected->len, ==, 1);
+  g_assert_cmpstr (((KontorRejected *) rejected->pdata[0])->record, ==, gone);
+  g_assert_cmpstr (json_object_get_string_member (((KontorRejected *) rejected->pdata[0])->fields,
+                                                  "city"), ==, "Porto");
+  assert_same_state (a, b, kept);
+}
+
+/* 5: the same changes applied in every order give the same state */
+static void
+test_every_order (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Laptop) a = laptop_new (f);
+  g_autoptr(Laptop) b = laptop_new (f);
+  g_autoptr(Laptop) c = laptop_new (f);
+  g_autofree char *id = create_contact (a, "Reihenfolge");
+  Laptop *laptops[] = { a, b, c };
+  static const guint orders[6][3] = { { 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 },
+                                      { 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 } };
+  g_autofree char *first = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sync_ok (a);
+  sync_ok (b);
+  sync_ok (c);
+  /* three concurrent edits: one shared field, one field each */
+  set_field (a, id, "city", "Aachen");
+  set_field (a, id, "job_title", "Einkauf");
+  set_field (b, id, "city", "Bonn");
+  set_field (c, id, "first_name", "Carla");
+  kontor_store_delete (c->store, id, &error);
+  g_assert_no_error (error);
+
+  for (guint o = 0; o < 6; o++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/order%u.db", f->dir, o);
+      g_autoptr(KontorStore) s = kontor_store_open (path, &error);
+      g_autofree char *state = NULL;
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < 3; i++)
+        {
+          Laptop *src = laptops[orders[o][i]];
+          g_autofree char *json = kontor_store_get_state (src->store, id, &error);
+          g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) kontor_remote_change_free);
+          KontorRemoteChange *rc = g_new0 (KontorRemoteChange, 1);
+
+          g_assert_no_error (error);
+          rc->id = g_strdup (id);
+          rc->kind = g_strdup ("contact");
+          rc->state = kontor_sync_record_from_string (json, &error);
+          g_assert_no_error (error);
+          g_ptr_array_add (changes, rc);
+          /* twice: applying again changes nothing */
+          g_assert_true (kontor_store_apply_remote (s, changes, 0, &error));
+          g_assert_true (kontor_store_apply_remote (s, changes, 0, &error));
+        }
+      state = kontor_store_get_state (s, id, &error);
+      g_assert_no_error (error);
+      if (first == NULL)
+        first = g_strdup (state);
+      g_assert_cmpstr (state, ==, first);
+    }
+  /* and the server, fed in yet another order, agrees */
+  sync_ok (c);
+  sync_ok (a);
+  sync_ok (b);
+  sync_ok (c);
+  sync_ok (a);
+  {
+    g_autofree char *on_a = kontor_store_get_state (a->store, id, &error);
+    g_assert_cmpstr (on_a, ==, first);
+  }
+}
+
+/* 10: a retired replica can no longer push; the others go on converging */
+static void
+test_retired_replica (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(Laptop) a = laptop_new (f);
+  g_autoptr(Laptop) b = laptop_new (f);
+  g_autofree char *id = create_contact (a, "Ruhestand");
+  g_autofree char *rid = g_strdup_printf ("%u", kontor_store_get_replica_id (b->store));
+  g_autoptr(GError) error = NULL;
+
+  sync_ok (a);
+  sync_ok (b);
+  admin (f, (const char * const[]) { "admin", "replica-retire", rid, NULL });
+  set_field (b, id, "city", "Altenheim");
+  kontor_sync_client_push (b->client, b->store, NULL, NULL, &error);
+  g_assert_error (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_REFUSED);
+  g_assert_cmpuint (kontor_store_outbox_count (b->store), ==, 1);
+  g_clear_error (&error);
+
+  set_field (a, id, "city", "Aktiv");
+  sync_ok (a);
+  g_assert_cmpstr (get_field (a, id, "city"), ==, "Aktiv");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -698,6 +866,9 @@ main (int    argc,
   ADD ("/sync/11-copied-database", test_copied_database);
   ADD ("/sync/13-rejected-op", test_rejected_op);
   ADD ("/sync/16-number-fidelity", test_number_fidelity);
+  ADD ("/sync/05-every-order", test_every_order);
+  ADD ("/sync/10-retired-replica", test_retired_replica);
+  ADD ("/sync/15-past-tombstone-horizon", test_past_tombstone_horizon);
 #undef ADD
 
   return g_test_run ();

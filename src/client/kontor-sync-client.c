@@ -226,6 +226,8 @@ call (KontorSyncClient  *self,
         kind = KONTOR_SYNC_CLIENT_ERROR_SERVER;
       else if (g_str_equal (code, "replica_reused"))
         kind = KONTOR_SYNC_CLIENT_ERROR_REPLICA_REUSED;
+      else if (g_str_equal (code, "resync_required"))
+        kind = KONTOR_SYNC_CLIENT_ERROR_RESYNC;
       g_set_error (error, KONTOR_SYNC_CLIENT_ERROR, kind, "%s", message[0] ? message : code);
       return NULL;
     }
@@ -480,18 +482,21 @@ kontor_sync_client_push (KontorSyncClient  *self,
   return TRUE;
 }
 
-gboolean
-kontor_sync_client_pull (KontorSyncClient  *self,
-                         KontorStore       *store,
-                         KontorSyncStats   *stats,
-                         GCancellable      *cancellable,
-                         GError           **error)
+static gboolean
+pull_from (KontorSyncClient  *self,
+           KontorStore       *store,
+           GHashTable        *seen,
+           KontorSyncStats   *stats,
+           GCancellable      *cancellable,
+           GError           **error)
 {
   for (;;)
     {
       g_autofree char *path = g_strdup_printf ("sync/v1/changes?since=%" G_GINT64_FORMAT
-                                               "&limit=%u", kontor_store_get_last_seq (store),
-                                               self->pull_batch);
+                                               "&limit=%u&replica=%u",
+                                               kontor_store_get_last_seq (store),
+                                               self->pull_batch,
+                                               kontor_store_get_replica_id (store));
       g_autoptr(JsonObject) answer = call (self, "GET", path, NULL, cancellable, error);
       g_autoptr(GPtrArray) changes = NULL;
       JsonArray *array;
@@ -525,6 +530,8 @@ kontor_sync_client_pull (KontorSyncClient  *self,
           g_ptr_array_add (changes, rc);
           if (rc->state == NULL)
             return FALSE;
+          if (seen != NULL)
+            g_hash_table_add (seen, g_strdup (rc->id));
         }
 
       if (!kontor_store_apply_remote (store, changes, last_seq, error))
@@ -536,6 +543,40 @@ kontor_sync_client_pull (KontorSyncClient  *self,
         break;
     }
 
+  return TRUE;
+}
+
+gboolean
+kontor_sync_client_pull (KontorSyncClient  *self,
+                         KontorStore       *store,
+                         KontorSyncStats   *stats,
+                         GCancellable      *cancellable,
+                         GError           **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  guint removed = 0;
+
+  if (pull_from (self, store, NULL, stats, cancellable, &local))
+    return TRUE;
+
+  if (!g_error_matches (local, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_RESYNC))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+
+  /* Away longer than the server keeps tombstones: receive everything
+   * again, then drop what the server no longer has (unless it still has
+   * an edit to send, which the server will refuse visibly). */
+  g_message ("full resync: %s", local->message);
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!kontor_store_set_setting (store, "last_seq", "0", error) ||
+      !pull_from (self, store, seen, stats, cancellable, error) ||
+      !kontor_store_forget_missing (store, seen, &removed, error))
+    return FALSE;
+  if (stats)
+    stats->resyncs++;
   return TRUE;
 }
 

@@ -24,6 +24,7 @@ typedef enum
   KONTOR_SYNC_CLIENT_ERROR_REFUSED,        /* the server refused the request (4xx) */
   KONTOR_SYNC_CLIENT_ERROR_PROTOCOL,       /* the answer made no sense */
   KONTOR_SYNC_CLIENT_ERROR_REPLICA_REUSED, /* another copy of this database synced */
+  KONTOR_SYNC_CLIENT_ERROR_RESYNC,         /* away too long: receive everything again */
 } KontorSyncClientError;
 
 GQuark kontor_sync_client_error_quark (void);
@@ -35,6 +36,7 @@ typedef struct
   guint rejected;
   guint pulled;      /* records received */
   guint rounds;
+  guint resyncs;     /* full resyncs after being away too long */
 } KontorSyncStats;
 
 /* For tests: what to do to a request (a lossy, repeating network). */

@@ -103,6 +103,46 @@ kontor_record_init (KontorRecord *self)
 {
 }
 
+static JsonNode *
+deep_copy_node (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonNode *copy = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonObject) obj = kontor_json_object_copy (json_node_get_object (node));
+
+      json_node_set_object (copy, obj);
+      return copy;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *in = json_node_get_array (node);
+      g_autoptr(JsonArray) out = json_array_sized_new (json_array_get_length (in));
+      JsonNode *copy = json_node_new (JSON_NODE_ARRAY);
+
+      for (guint i = 0; i < json_array_get_length (in); i++)
+        json_array_add_element (out, deep_copy_node (json_array_get_element (in, i)));
+      json_node_set_array (copy, out);
+      return copy;
+    }
+  return json_node_copy (node);
+}
+
+JsonObject *
+kontor_json_object_copy (JsonObject *obj)
+{
+  JsonObject *copy = json_object_new ();
+  g_autoptr(GList) members = NULL;
+
+  g_return_val_if_fail (obj != NULL, NULL);
+
+  members = json_object_get_members (obj);
+  for (GList *l = members; l; l = l->next)
+    json_object_set_member (copy, l->data, deep_copy_node (json_object_get_member (obj, l->data)));
+
+  return copy;
+}
+
 KontorRecord *
 kontor_record_new (const char *id,
                    const char *kind,
@@ -116,17 +156,7 @@ kontor_record_new (const char *id,
   self = g_object_new (KONTOR_TYPE_RECORD, NULL);
   self->id = g_strdup (id);
   self->kind = g_strdup (kind);
-  if (values != NULL)
-    {
-      g_autoptr(JsonNode) wrap = json_node_new (JSON_NODE_OBJECT);
-      g_autoptr(JsonNode) copy = NULL;
-
-      json_node_set_object (wrap, values);
-      copy = json_node_copy (wrap);
-      self->values = json_object_ref (json_node_get_object (copy));
-    }
-  else
-    self->values = json_object_new ();
+  self->values = values ? kontor_json_object_copy (values) : json_object_new ();
 
   return self;
 }

@@ -19,6 +19,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KontorRecord, kontor_record, KONTOR, RECORD, GObject)
 
+/* A deep copy: nothing is shared with obj (json_node_copy shares nested
+ * objects and arrays). */
+JsonObject   *kontor_json_object_copy      (JsonObject   *obj);
+
 /* values is copied. */
 KontorRecord *kontor_record_new            (const char   *id,
                                             const char   *kind,

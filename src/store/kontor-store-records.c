@@ -413,17 +413,6 @@ local_edit (KontorStore       *self,
          append_outbox (self, id, kind, &dot, changes, state, error);
 }
 
-static JsonObject *
-copy_object (JsonObject *obj)
-{
-  g_autoptr(JsonNode) wrap = json_node_new (JSON_NODE_OBJECT);
-  g_autoptr(JsonNode) copy = NULL;
-
-  json_node_set_object (wrap, obj);
-  copy = json_node_copy (wrap);
-  return json_object_ref (json_node_get_object (copy));
-}
-
 static gboolean
 validate (KontorStore  *self,
           KontorKind   *kind,
@@ -474,7 +463,7 @@ kontor_store_create (KontorStore  *self,
       return NULL;
     }
 
-  clean = copy_object (values);
+  clean = kontor_json_object_copy (values);
   if (!validate (self, kind, clean, FALSE, problems, error))
     return NULL;
 
@@ -491,7 +480,6 @@ kontor_store_create (KontorStore  *self,
     return NULL;
 
   {
-    g_autofree char *existing = NULL;
     sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM record WHERE id = ?", error);
 
     if (stmt == NULL)
@@ -556,7 +544,7 @@ kontor_store_update (KontorStore  *self,
   if (kind == NULL)
     goto fail;
 
-  clean = copy_object (changes);
+  clean = kontor_json_object_copy (changes);
   if (!validate (self, kind, clean, TRUE, problems, error))
     goto fail;
 

@@ -575,3 +575,55 @@ kontor_store_resolve (KontorStore  *self,
   json_object_set_member (change, field, json_node_copy (value));
   return kontor_store_update (self, id, change, NULL, error);
 }
+
+gboolean
+kontor_store_forget_missing (KontorStore  *self,
+                             GHashTable   *keep,
+                             guint        *n_removed,
+                             GError      **error)
+{
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) kinds = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!kontor_store_begin (self, error))
+    return FALSE;
+
+  stmt = prepare (self, "SELECT id, kind FROM record r WHERE NOT EXISTS "
+                        "(SELECT 1 FROM outbox o WHERE o.record_id = r.id)", error);
+  if (stmt == NULL)
+    goto fail;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (!g_hash_table_contains (keep, id))
+        {
+          g_ptr_array_add (gone, g_strdup (id));
+          g_ptr_array_add (kinds, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, _kontor_store_get_db (self), rc, _("Cannot read records"));
+      goto fail;
+    }
+
+  for (guint i = 0; i < gone->len; i++)
+    {
+      /* a record the server forgot exists nowhere else: remove it whole */
+      if (!kontor_store_reset_record (self, g_ptr_array_index (gone, i),
+                                      g_ptr_array_index (kinds, i), NULL, error))
+        goto fail;
+    }
+
+  if (n_removed)
+    *n_removed = gone->len;
+  return kontor_store_commit (self, error);
+
+fail:
+  kontor_store_rollback (self);
+  return FALSE;
+}

@@ -79,6 +79,14 @@ gboolean    kontor_store_reset_record        (KontorStore   *self,
                                               KontorSyncRecord *server_state,
                                               GError       **error);
 
+/* After a full resync: removes every record that is not in keep (ids the
+ * server sent) and has no unsent edit: the server purged it. Returns how
+ * many went. */
+gboolean    kontor_store_forget_missing      (KontorStore   *self,
+                                              GHashTable    *keep,
+                                              guint         *n_removed,
+                                              GError       **error);
+
 /* Records with unresolved conflicts (same-field or delete/edit). */
 GPtrArray  *kontor_store_list_conflicts      (KontorStore   *self,
                                               GError       **error);

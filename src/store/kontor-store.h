@@ -69,8 +69,9 @@ gboolean       kontor_store_commit          (KontorStore   *self,
                                              GError       **error);
 void           kontor_store_rollback        (KontorStore   *self);
 
-/* Creates a record. values are validated and normalised (problems, if
- * wanted, lists one entry per bad field). id may be NULL for a new UUIDv7. */
+/* Creates a record from a copy of values (the caller's object is not
+ * changed), validated and normalised (problems, if wanted, lists one entry
+ * per bad field). id may be NULL for a new UUIDv7. */
 KontorRecord  *kontor_store_create          (KontorStore   *self,
                                              const char    *kind,
                                              const char    *id,
@@ -129,7 +130,8 @@ GPtrArray     *kontor_store_list_linked     (KontorStore   *self,
                                              const char    *id,
                                              GError       **error);
 
-/* Adds a custom field (U3): a custom_field record plus its index. */
+/* Adds a custom field (U3): a custom_field record plus its index. The
+ * field returned belongs to the schema (transfer none). */
 KontorField   *kontor_store_add_custom_field (KontorStore  *self,
                                               const char   *kind,
                                               const char   *name,
