@@ -576,6 +576,7 @@ typedef struct
   KontorRecord *b;
   GPtrArray    *linked;      /* activities and deals, KontorRecord */
   GPtrArray    *owners;      /* the contact id each pointed at */
+  GPtrArray    *snapshots;   /* the values of each, JSON */
   char         *a_json;
   char         *b_json;
 } MergeSet;
@@ -587,6 +588,7 @@ merge_set_clear (MergeSet *m)
   g_clear_object (&m->b);
   g_clear_pointer (&m->linked, g_ptr_array_unref);
   g_clear_pointer (&m->owners, g_ptr_array_unref);
+  g_clear_pointer (&m->snapshots, g_ptr_array_unref);
   g_clear_pointer (&m->a_json, g_free);
   g_clear_pointer (&m->b_json, g_free);
 }
@@ -647,6 +649,10 @@ merge_set_init (MergeSet    *m,
         }
     }
 
+  m->snapshots = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < m->linked->len; i++)
+    g_ptr_array_add (m->snapshots, values_json (g_ptr_array_index (m->linked, i)));
+
   m->a_json = values_json (m->a);
   m->b_json = values_json (m->b);
 }
@@ -692,6 +698,7 @@ assert_links_original (KontorStore *store,
 
       g_assert_cmpstr (kontor_record_get_string (now, "contact"), ==,
                        g_ptr_array_index (m->owners, i));
+      assert_values (now, g_ptr_array_index (m->snapshots, i));
     }
 }
 

@@ -152,7 +152,8 @@ compare_records (gconstpointer a,
 {
   KontorRecord *ra = *(KontorRecord * const *) a;
   KontorRecord *rb = *(KontorRecord * const *) b;
-  int c = g_strcmp0 (kontor_record_get_string (ra, "start"), kontor_record_get_string (rb, "start"));
+  int c = g_strcmp0 (kontor_record_get_string (ra, "start"),
+                     kontor_record_get_string (rb, "start"));
 
   if (c == 0)
     c = g_strcmp0 (kontor_record_get_string (ra, "ical_uid"),

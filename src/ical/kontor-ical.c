@@ -262,9 +262,15 @@ strip_bom (const guint8  *data,
     }
 
   if (len >= 2 && data[0] == 0xFF && data[1] == 0xFE)
-    from = "UTF-16LE", skip = 2;
+    {
+      from = "UTF-16LE";
+      skip = 2;
+    }
   else if (len >= 2 && data[0] == 0xFE && data[1] == 0xFF)
-    from = "UTF-16BE", skip = 2;
+    {
+      from = "UTF-16BE";
+      skip = 2;
+    }
   else if (len >= 4 && data[0] != 0 && data[1] == 0 && data[2] != 0 && data[3] == 0)
     from = "UTF-16LE";
   else if (len >= 4 && data[0] == 0 && data[1] != 0 && data[2] == 0 && data[3] != 0)
@@ -292,6 +298,30 @@ strip_bom (const guint8  *data,
   return (const char *) data;
 }
 
+static void
+flush_line (GPtrArray *lines,
+            GString   *raw,
+            guint      phys,
+            gboolean  *have_raw,
+            guint     *first_repaired)
+{
+  Line *l;
+  GString *text;
+
+  if (!*have_raw)
+    return;
+
+  l = g_new0 (Line, 1);
+  text = g_string_sized_new (raw->len);
+  l->phys = phys;
+  if (append_repaired (text, raw->str, raw->len) && *first_repaired == 0)
+    *first_repaired = phys;
+  l->text = g_string_free (text, FALSE);
+  g_ptr_array_add (lines, l);
+  g_string_truncate (raw, 0);
+  *have_raw = FALSE;
+}
+
 /* Splits into physical lines (CRLF, LF or a lone CR), unfolds lines that
  * start with a space or TAB, and repairs encodings per logical line (after
  * unfolding, since folding may split a UTF-8 sequence). */
@@ -310,22 +340,6 @@ split_lines (const char *text,
 
   *first_repaired = 0;
 
-#define FLUSH_RAW() \
-  G_STMT_START { \
-    if (have_raw) \
-      { \
-        Line *l = g_new0 (Line, 1); \
-        GString *s = g_string_sized_new (raw->len); \
-        l->phys = raw_phys; \
-        if (append_repaired (s, raw->str, raw->len) && *first_repaired == 0) \
-          *first_repaired = raw_phys; \
-        l->text = g_string_free (s, FALSE); \
-        g_ptr_array_add (lines, l); \
-        g_string_truncate (raw, 0); \
-        have_raw = FALSE; \
-      } \
-  } G_STMT_END
-
   while (p < end)
     {
       const char *eol = p;
@@ -338,15 +352,15 @@ split_lines (const char *text,
         next++;
       if (next < end && *next == '\n' && (next == eol || *eol == '\r'))
         next++;
-      if (next == eol)   /* a lone \n */
-        next = eol + 1;
+      if (next == eol)   /* the last line, without line end */
+        next = end;
       phys++;
 
       if ((*p == ' ' || *p == '\t') && have_raw && eol > p)
         g_string_append_len (raw, p + 1, eol - p - 1);
       else if (eol > p)
         {
-          FLUSH_RAW ();
+          flush_line (lines, raw, raw_phys, &have_raw, first_repaired);
           g_string_append_len (raw, p, eol - p);
           raw_phys = phys;
           have_raw = TRUE;
@@ -354,9 +368,7 @@ split_lines (const char *text,
 
       p = next;
     }
-  FLUSH_RAW ();
-
-#undef FLUSH_RAW
+  flush_line (lines, raw, raw_phys, &have_raw, first_repaired);
 
   return g_steal_pointer (&lines);
 }
@@ -771,15 +783,15 @@ parse_offset_name (const char *name,
   if (*p != '+' && *p != '-')
     return FALSE;
   sign = *p++ == '-' ? -1 : 1;
-  while (g_ascii_isdigit (*p) && digits < 2)
-    hours = hours * 10 + (*p++ - '0'), digits++;
+  for (; g_ascii_isdigit (*p) && digits < 2; p++, digits++)
+    hours = hours * 10 + (*p - '0');
   if (digits == 0)
     return FALSE;
   if (*p == ':' || *p == '.')
     p++;
   digits = 0;
-  while (g_ascii_isdigit (*p) && digits < 2)
-    minutes = minutes * 10 + (*p++ - '0'), digits++;
+  for (; g_ascii_isdigit (*p) && digits < 2; p++, digits++)
+    minutes = minutes * 10 + (*p - '0');
   if (digits == 1 || hours > 14 || minutes > 59)
     return FALSE;
   if (g_ascii_isdigit (*p))
@@ -1626,14 +1638,20 @@ expand_rdate (Series       *s,
   if (!icaltime_is_null_time (period_end) &&
       when_from_time (r, period_end, tzid, s->start.zone, s->master->line, s->master->uid,
                       &end) && end.utc >= start.utc)
-    end_utc = end.utc, has_end = TRUE;
+    {
+      end_utc = end.utc;
+      has_end = TRUE;
+    }
   else
     {
       gint64 seconds;
 
       if (!icaldurationtype_is_null_duration (period_duration) &&
           duration_seconds (period_duration, &seconds) && seconds >= 0)
-        end_utc = start.utc + seconds, has_end = TRUE;
+        {
+          end_utc = start.utc + seconds;
+          has_end = TRUE;
+        }
     }
 
   if (in_window (r, start.utc) &&

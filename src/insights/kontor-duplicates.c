@@ -1030,58 +1030,51 @@ static gboolean
 neighbour_query (KontorStore    *store,
                  GHashTable     *found,
                  const Profile  *profile,
-                 const char     *field,
                  KontorQueryOp   op,
-                 const char     *value,
-                 const char     *same_field,
-                 const char     *same_value,
+                 const char     *name,
                  GError        **error)
 {
   g_autoptr(KontorQuery) query = kontor_query_new (profile->kind);
-  const char *values[] = { value, NULL };
-  const char *same[] = { same_value, NULL };
+  const char *values[] = { name, NULL };
 
-  if (same_field != NULL)
-    kontor_query_add_condition (query, same_field, KONTOR_QUERY_EQ, same);
-  kontor_query_add_condition (query, field, op, values);
-  kontor_query_add_sort (query, field, op == KONTOR_QUERY_LT);
+  kontor_query_add_condition (query, profile->name_field, op, values);
+  kontor_query_add_sort (query, profile->name_field, op == KONTOR_QUERY_LT);
 
   return query_into (store, found, query, CHECK_NEIGHBOURS, error);
 }
 
-/* The records that sort next to the name in the kind's folded name
- * index, CHECK_NEIGHBOURS on either side: "Muller" and "Müller" are
- * neighbours (the index folds accents), and so are most typos after the
- * first letters. Among records with the same last name (a common one has
- * hundreds) the neighbours are those next to the first name. */
+/* The records whose names sort next to name (but are not equal to it) in
+ * the kind's folded name index, CHECK_NEIGHBOURS on either side:
+ * "Muller" and "Müller" are neighbours (the index folds accents), and so
+ * are most typos after the first letters. Both walk the index from name,
+ * one up, one down. */
 static gboolean
 neighbours_into (KontorStore    *store,
                  GHashTable     *found,
                  const Profile  *profile,
                  const char     *name,
-                 const char     *first,
                  GError        **error)
 {
-  const char *field = profile->name_field;
+  return neighbour_query (store, found, profile, KONTOR_QUERY_GT, name, error) &&
+         neighbour_query (store, found, profile, KONTOR_QUERY_LT, name, error);
+}
 
-  if (first != NULL)
-    {
-      const char *first_field = profile->first_name_field;
+/* The words of an address to look it up in the full-text index, without
+ * the top-level domain that nearly every record shares:
+ * "nina.neumann@web.de" -> "nina neumann web". */
+static char *
+email_search_text (const char *email)
+{
+  g_autofree char *text = g_strdup (email);
+  char *dot = strrchr (text, '.');
 
-      if (!neighbour_query (store, found, profile, first_field, KONTOR_QUERY_GE, first,
-                            field, name, error) ||
-          !neighbour_query (store, found, profile, first_field, KONTOR_QUERY_LT, first,
-                            field, name, error) ||
-          !neighbour_query (store, found, profile, field, KONTOR_QUERY_GT, name,
-                            NULL, NULL, error))
-        return FALSE;
-    }
-  else if (!neighbour_query (store, found, profile, field, KONTOR_QUERY_GE, name,
-                             NULL, NULL, error))
-    return FALSE;
+  if (dot != NULL && strchr (dot, '@') == NULL)
+    *dot = '\0';
+  for (char *p = text; *p; p++)
+    if (*p == '@' || *p == '.' || *p == '+' || *p == '-' || *p == '_')
+      *p = ' ';
 
-  return neighbour_query (store, found, profile, field, KONTOR_QUERY_LT, name,
-                          NULL, NULL, error);
+  return g_steal_pointer (&text);
 }
 
 /* "Mueller" -> "Müller": the spelling whose folded form ("muller") sorts
@@ -1162,8 +1155,29 @@ kontor_duplicates_check (KontorStore  *store,
   for (guint i = 0; profile->email_fields[i]; i++)
     {
       const char *email = string_member (clean, profile->email_fields[i]);
+      g_autofree char *text = NULL;
 
-      if (email != NULL && !search_into (store, found, email, kind, CHECK_KEY_MAX, error))
+      if (email == NULL)
+        continue;
+
+      /* an indexed e-mail field is one index lookup; the others (a
+       * contact's private address) are found through the words */
+      for (guint j = 0; profile->email_fields[j]; j++)
+        {
+          KontorField *field = kontor_kind_get_field (schema_kind, profile->email_fields[j]);
+          g_autoptr(KontorQuery) query = NULL;
+          const char *match[] = { email, NULL };
+
+          if (field == NULL || !kontor_field_has_flag (field, KONTOR_FIELD_FLAG_INDEXED))
+            continue;
+          query = kontor_query_new (profile->kind);
+          kontor_query_add_condition (query, profile->email_fields[j], KONTOR_QUERY_EQ, match);
+          if (!query_into (store, found, query, CHECK_KEY_MAX, error))
+            return NULL;
+        }
+
+      text = email_search_text (email);
+      if (!search_into (store, found, text, kind, CHECK_KEY_MAX, error))
         return NULL;
     }
 
@@ -1183,9 +1197,35 @@ kontor_duplicates_check (KontorStore  *store,
       const char *first = string_member (clean, profile->first_name_field);
       g_autoptr(GPtrArray) forms = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(GPtrArray) folded = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *text = NULL;
+      g_autofree char *umlauts = umlaut_spelling (name);
 
-      /* as written, transliterated ("Müller" -> "Mueller") and with
-       * umlauts ("Mueller" -> "Müller"): each sorts elsewhere */
+      /* the same name, whatever its umlaut spelling (the full-text index
+       * has both, and "Müller" finds "Muller", "Müller" and "Mueller"),
+       * and for a person the same first three letters of the first
+       * name: a few records even among hundreds of Müllers */
+      if (profile->first_name_field == NULL)
+        text = g_strdup (umlauts);
+      else if (first != NULL)
+        {
+          const char *end = first;
+          g_autofree char *full = g_strdup_printf ("%s %s", first, umlauts);
+
+          for (guint n = 0; n < 3 && *end; n++)
+            end = g_utf8_next_char (end);
+          text = g_strdup_printf ("%.*s %s", (int) (end - first), first, umlauts);
+
+          /* the whole first name too: the three letters may be shared by
+           * more records than a search returns ("Frank", "Franziska") */
+          if (!g_str_equal (full, text) &&
+              !search_into (store, found, full, kind, CHECK_KEY_MAX, error))
+            return NULL;
+        }
+      if (text != NULL && !search_into (store, found, text, kind, CHECK_KEY_MAX, error))
+        return NULL;
+
+      /* names that sort next to it: as written, transliterated
+       * ("Müller" -> "Mueller") and with umlauts ("Mueller" -> "Müller") */
       g_ptr_array_add (forms, g_strdup (name));
       g_ptr_array_add (forms, kontor_fold_transliterate (name, -1));
       g_ptr_array_add (forms, umlaut_spelling (name));
@@ -1201,7 +1241,7 @@ kontor_duplicates_check (KontorStore  *store,
               continue;
             }
           g_ptr_array_add (folded, key);
-          if (!neighbours_into (store, found, profile, form, first, error))
+          if (!neighbours_into (store, found, profile, form, error))
             return NULL;
         }
     }
