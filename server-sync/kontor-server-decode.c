@@ -121,7 +121,7 @@ kontor_server_decode_push (JsonObject  *body,
       if (op == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("op %u: %s"), i,
-                       local->message);
+                       local ? local->message : _("malformed"));
           return NULL;
         }
       g_ptr_array_add (ops, op);

@@ -124,6 +124,8 @@ test_malformed_bodies (void)
     "{\"replica_id\":1,\"ops\":[{\"record\":\"a\",\"kind\":\"contact\",\"dot\":[1,1],\"fields\":{\"x\":1},\"vv\":{\"-1\":1}}]}",
     "{\"replica_id\":1,\"ops\":[{\"record\":\"a\",\"kind\":\"contact\",\"dot\":[1,1.5],\"fields\":{\"x\":1},\"vv\":{\"1\":1}}]}",
     "\xff\xfe{}",
+    /* found by fuzz-protocol: an op without "vv" crashed the decoder */
+    "{\"replica_id\":1,\"ops\":[{\"record\":\"a\",\"kind\":\"contact\",\"dot\":[1,1],\"fields\":{\"x\":1},\"v+\":{\"1\":1}}]}",
   };
   gint64 before = server_seq ();
 

@@ -1328,6 +1328,22 @@ test_round_trip_corpus (Fixture       *f,
   g_assert_cmpuint (photo_size (f, r), ==, 317);
 }
 
+/* Found by fuzz-vcard: an empty VERSION value crashed the reader. */
+static void
+test_empty_version (void)
+{
+  static const char text[] = "BEGIN:VCARD\r\nVERSION:\r\nFN:Leer\r\nN:Leer;;;;\r\nEND:VCARD\r\n";
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data (text, sizeof text - 1, NULL);
+  g_autoptr(KontorVCardReader) reader = kontor_vcard_reader_new (in);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KontorVCard) card = kontor_vcard_reader_next (reader, NULL, &error);
+
+  if (card == NULL)
+    g_assert_nonnull (error);
+  else
+    g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1369,6 +1385,8 @@ main (int    argc,
   ADD ("/vcard/round-trip/corpus", test_round_trip_corpus);
 
 #undef ADD
+
+  g_test_add_func ("/vcard/hostile/empty-version", test_empty_version);
 
   return g_test_run ();
 }

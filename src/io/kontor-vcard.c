@@ -1375,8 +1375,10 @@ finish_card (KontorVCardReader *self,
 
       if (g_str_equal (p->pub.name, "VERSION"))
         {
-          g_autofree char *v = g_strstrip (g_strndup (g_bytes_get_data (p->raw, NULL),
-                                                      g_bytes_get_size (p->raw)));
+          gsize raw_len = 0;
+          const char *raw = p->raw ? g_bytes_get_data (p->raw, &raw_len) : NULL;
+          /* an empty value has no data pointer at all */
+          g_autofree char *v = g_strstrip (raw ? g_strndup (raw, raw_len) : g_strdup (""));
 
           if (g_str_equal (v, "2.1"))
             version = 21;

@@ -96,6 +96,8 @@ kontor_sync_op_from_json (JsonNode  *node,
     return malformed (error, _("“fields” must be a non-empty object")), NULL;
   op->fields = json_object_ref (json_node_get_object (fields));
 
+  if (json_object_get_member (obj, "vv") == NULL)
+    return malformed (error, _("“vv” is missing")), NULL;
   op->vv = kontor_version_vector_from_json (json_object_get_member (obj, "vv"), error);
   if (op->vv == NULL)
     return NULL;
