@@ -1190,6 +1190,9 @@ kontor_server_purge_tombstones (KontorServerStorage  *storage,
 
       if (!r->retired && r->last_seen >= now - horizon_seconds)
         cutoff = MIN (cutoff, r->pulled_seq);
+      g_debug ("purge: replica %u pulled up to %" G_GINT64_FORMAT ", seen %" G_GINT64_FORMAT
+               " s ago%s", r->replica_id, r->pulled_seq, now - r->last_seen,
+               r->retired ? " (retired)" : "");
     }
 
   tombstones = kontor_server_storage_tombstones_upto (storage, cutoff, error);

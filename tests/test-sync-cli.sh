@@ -36,8 +36,22 @@ echo "wrong-password" | A login "$URL" anna > "$TMP/out" 2>&1
 expect_eq "wrong password is refused" "1" "$?"
 grep -q "Wrong user name or password" "$TMP/out" && ok "wrong password message" || not_ok "wrong password message: $(cat "$TMP/out")"
 
+echo "s3cret-pass" | DBUS_SESSION_BUS_ADDRESS="unix:path=$TMP/no-bus" A login "$URL" anna > "$TMP/out" 2>&1
+expect_eq "login without a keyring fails" "1" "$?"
+grep -q "No keyring is available" "$TMP/out" && ok "no keyring message" || not_ok "no keyring message: $(cat "$TMP/out")"
+expect_eq "and keeps no account" "server=" "$(A status | grep ^server=)"
+
 echo "s3cret-pass" | A login "$URL" anna -q
 echo "s3cret-pass" | B login "$URL" anna -q
+# the tokens live in the keyring (tests/run-with-keyring.sh), never in the databases
+expect_eq "A is signed in" "signed_in=yes" "$(A status | grep ^signed_in=)"
+if command -v secret-tool > /dev/null; then
+  TOKENS=$(secret-tool search --all xdg:schema org.kontor.Kontor.Token 2> /dev/null | sed -n 's/^secret = //p')
+  expect_eq "one keyring token per laptop" "2" "$(echo "$TOKENS" | grep -c .)"
+  for t in $TOKENS; do
+    expect_eq "a token is not in the database files" "0" "$(cat "$TMP"/[ab].db* | grep -a -c -F -- "$t")"
+  done
+fi
 RA=$(A status | sed -n 's/^replica=//p'); RB=$(B status | sed -n 's/^replica=//p')
 [ "$RA" != "$RB" ] && [ -n "$RA" ] && ok "each laptop has its own replica id ($RA, $RB)" || not_ok "replica ids $RA $RB"
 
@@ -103,6 +117,19 @@ expect_eq "after the restart B gets the edit" "Ulm" "$(B --json get "$ID" | val 
 A logout -q
 A sync > "$TMP/out" 2>&1
 expect_eq "sync after logout fails" "1" "$?"
+expect_eq "A is signed out" "signed_in=no" "$(A status | grep ^signed_in=)"
+
+# a token an older build kept in the database moves to the keyring on first use
+if command -v secret-tool > /dev/null && command -v sqlite3 > /dev/null; then
+  DB_B=$(sqlite3 "$TMP/b.db" "SELECT value FROM meta WHERE key = 'database_id'")
+  TOKEN_B=$(secret-tool lookup xdg:schema org.kontor.Kontor.Token server "$URL" user anna database "$DB_B")
+  C () { "$CLI" --db "$TMP/c.db" "$@"; }
+  C init -q
+  sqlite3 "$TMP/c.db" "INSERT OR REPLACE INTO meta VALUES ('sync_url', '$URL'), ('sync_user', 'anna'), ('sync_token', '$TOKEN_B')"
+  C sync -q && ok "sync with a token from an older build" || not_ok "sync with a token from an older build"
+  expect_eq "the old token left the database" "0" "$(cat "$TMP"/c.db* | grep -a -c -F -- "$TOKEN_B")"
+  expect_eq "and is in the keyring" "signed_in=yes" "$(C status | grep ^signed_in=)"
+fi
 
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -727,7 +727,7 @@ test_past_tombstone_horizon (Fixture       *f,
 
   g_usleep (2100000);
   sync_ok (a);  /* a has seen everything: only b (away) lags behind */
-  admin (f, (const char * const[]) { "--horizon", "2", "admin", "purge", NULL });
+  admin (f, (const char * const[]) { "--horizon", "1", "admin", "purge", NULL });
 
   kontor_sync_client_sync (b->client, b->store, &stats, NULL, &error);
   g_assert_no_error (error);

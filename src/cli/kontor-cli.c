@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kontor-account.h"
 #include "kontor-cli.h"
 #include "kontor-demo.h"
 #include "kontor-record-list.h"
@@ -500,22 +501,60 @@ read_secret_line (void)
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
 
+static GError *
+not_signed_in_error (void)
+{
+  return g_error_new_literal (KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_UNAUTHORIZED,
+                              _("not signed in; run “kontor-cli login URL USER” first"));
+}
+
+/* The account's token from the keyring. Builds before the keyring kept the
+ * token in the database's meta table ("sync_token"); the first command
+ * that needs the token moves it into the keyring and clears the meta entry.
+ * Without a keyring that entry stays put and the command fails with the
+ * keyring's error: the token is never read from or written to the database
+ * as a fallback. */
+static char *
+token_for (KontorAccount  *account,
+           KontorStore    *store,
+           GError        **error)
+{
+  char *token;
+
+  if (!kontor_account_migrate_legacy_token_sync (account, store, NULL, error))
+    return NULL;
+  token = kontor_account_lookup_token_sync (account, NULL, error);
+  if (token == NULL && (error == NULL || *error == NULL))
+    g_propagate_error (error, not_signed_in_error ());
+  return token;
+}
+
+static void
+wipe_token (char *token)
+{
+  if (token != NULL)
+    memset (token, 0, strlen (token));
+}
+
 static KontorSyncClient *
 client_for (KontorStore  *store,
             GError      **error)
 {
-  g_autofree char *url = kontor_store_get_setting (store, "sync_url");
-  g_autofree char *token = kontor_store_get_setting (store, "sync_token");
+  g_autoptr(KontorAccount) account = kontor_account_load (store);
+  g_autofree char *token = NULL;
   KontorSyncClient *client;
 
-  if (url == NULL || token == NULL)
+  if (account == NULL)
     {
-      g_set_error_literal (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_UNAUTHORIZED,
-                           _("not signed in; run “kontor-cli login URL USER” first"));
+      g_propagate_error (error, not_signed_in_error ());
       return NULL;
     }
-  client = kontor_sync_client_new (url);
+  token = token_for (account, store, error);
+  if (token == NULL)
+    return NULL;
+  client = kontor_sync_client_new (kontor_account_get_server_url (account));
   kontor_sync_client_set_token (client, token);
+  wipe_token (token);
   return client;
 }
 
@@ -534,6 +573,8 @@ run_sync_command (Options     *o,
   if (g_str_equal (cmd, "login"))
     {
       g_autoptr(KontorSyncClient) client = NULL;
+      g_autoptr(KontorAccount) account = NULL;
+      g_autoptr(KontorAccount) previous = NULL;
       g_autofree char *password = NULL;
 
       if (n_args != 2)
@@ -546,10 +587,35 @@ run_sync_command (Options     *o,
           return fail (o, error);
         }
       memset (password, 0, strlen (password));
-      if (!kontor_store_set_setting (store, "sync_url", kontor_sync_client_get_url (client), &error) ||
-          !kontor_store_set_setting (store, "sync_user", args[1], &error) ||
-          !kontor_store_set_setting (store, "sync_token", kontor_sync_client_get_token (client),
-                                     &error) ||
+
+      account = kontor_account_new (kontor_sync_client_get_url (client), args[1],
+                                    kontor_store_get_database_id (store));
+      /* The keyring first: without one the server session is ended again
+       * and the database is left as it was. A token an older build left in
+       * the database is stale now; moving it into the keyring scrubs it
+       * from the file, and the new token then takes its place. */
+      if (!kontor_account_migrate_legacy_token_sync (account, store, NULL, &error) ||
+          !kontor_account_store_token_sync (account, kontor_sync_client_get_token (client), NULL,
+                                            &error))
+        {
+          kontor_sync_client_logout (client, NULL, NULL);
+          return fail (o, error);
+        }
+
+      /* signing in as someone else (or elsewhere) forgets the old token */
+      previous = kontor_account_load (store);
+      if (previous != NULL &&
+          (g_strcmp0 (kontor_account_get_server_url (previous),
+                      kontor_account_get_server_url (account)) != 0 ||
+           g_strcmp0 (kontor_account_get_user (previous), kontor_account_get_user (account)) != 0))
+        {
+          g_autoptr(GError) clear_error = NULL;
+
+          if (!kontor_account_clear_token_sync (previous, NULL, &clear_error))
+            g_debug ("could not forget the previous token: %s", clear_error->message);
+        }
+
+      if (!kontor_account_save (account, store, &error) ||
           !kontor_sync_client_register (client, store, NULL, &error))
         return fail (o, error);
       if (!o->quiet)
@@ -560,15 +626,37 @@ run_sync_command (Options     *o,
 
   if (g_str_equal (cmd, "logout"))
     {
-      g_autoptr(KontorSyncClient) client = client_for (store, &error);
+      g_autoptr(KontorAccount) account = kontor_account_load (store);
+      g_autoptr(KontorSyncClient) client = NULL;
+      g_autofree char *legacy = kontor_store_get_setting (store, "sync_token");
+      gboolean keyring = TRUE;
 
+      if (account == NULL)
+        {
+          g_propagate_error (&error, not_signed_in_error ());
+          return fail (o, error);
+        }
+      client = client_for (store, &error);
+      /* Without a keyring an older build's token cannot move there, but
+       * signing out must still take it out of the database. */
+      if (client == NULL && legacy != NULL && *legacy != '\0' &&
+          error->domain == G_IO_ERROR)
+        {
+          g_clear_error (&error);
+          keyring = FALSE;
+          client = kontor_sync_client_new (kontor_account_get_server_url (account));
+          kontor_sync_client_set_token (client, legacy);
+          if (!kontor_store_set_setting (store, "sync_token", NULL, &error))
+            return fail (o, error);
+        }
+      wipe_token (legacy);
       if (client == NULL)
         return fail (o, error);
       /* forget the token even when the server is away */
       if (!kontor_sync_client_logout (client, NULL, &error) && !o->quiet)
         g_printerr (_("kontor-cli: the server did not confirm: %s\n"), error->message);
       g_clear_error (&error);
-      if (!kontor_store_set_setting (store, "sync_token", NULL, &error))
+      if (keyring && !kontor_account_clear_token_sync (account, NULL, &error))
         return fail (o, error);
       if (!o->quiet)
         g_print (_("Signed out\n"));
@@ -598,15 +686,32 @@ run_sync_command (Options     *o,
     {
       g_autoptr(GPtrArray) conflicts = kontor_store_list_conflicts (store, &error);
       g_autoptr(GPtrArray) rejected = NULL;
-      g_autofree char *url = kontor_store_get_setting (store, "sync_url");
-      g_autofree char *user = kontor_store_get_setting (store, "sync_user");
+      g_autoptr(KontorAccount) account = kontor_account_load (store);
+      const char *signed_in = "no";
       guint32 replica = kontor_store_get_replica_id (store);
 
       if (conflicts == NULL || (rejected = kontor_store_list_rejected (store, &error)) == NULL)
         return fail (o, error);
-      g_print ("server=%s\nuser=%s\nreplica=%s%u\nlast_seq=%" G_GINT64_FORMAT "\n"
+      /* Whether the keyring holds a token, never the token itself. No
+       * keyring is no reason for status to fail. */
+      if (account != NULL)
+        {
+          g_autoptr(GError) keyring_error = NULL;
+          g_autofree char *legacy = kontor_store_get_setting (store, "sync_token");
+          g_autofree char *token = kontor_account_lookup_token_sync (account, NULL,
+                                                                     &keyring_error);
+
+          if (token != NULL || (legacy != NULL && *legacy != '\0'))
+            signed_in = "yes";
+          else if (keyring_error != NULL)
+            signed_in = "unknown";
+          wipe_token (token);
+          wipe_token (legacy);
+        }
+      g_print ("server=%s\nuser=%s\nsigned_in=%s\nreplica=%s%u\nlast_seq=%" G_GINT64_FORMAT "\n"
                "unsent=%u\nconflicts=%u\nrejected=%u\n",
-               url ? url : "", user ? user : "",
+               account ? kontor_account_get_server_url (account) : "",
+               account ? kontor_account_get_user (account) : "", signed_in,
                replica == KONTOR_REPLICA_UNREGISTERED ? "unregistered:" : "",
                replica == KONTOR_REPLICA_UNREGISTERED ? 0 : replica,
                kontor_store_get_last_seq (store), kontor_store_outbox_count (store),

@@ -47,10 +47,14 @@ kontor_store_get_last_seq (KontorStore *self)
 const char *
 kontor_store_get_database_id (KontorStore *self)
 {
-  char *v = kontor_store_get_setting (self, "database_id");
+  char *v = g_object_get_data (G_OBJECT (self), "kontor-database-id");
 
-  /* stable for the life of the store: keep one copy on the object */
-  g_object_set_data_full (G_OBJECT (self), "kontor-database-id", v, g_free);
+  /* written once at creation and never changed: read it once */
+  if (v == NULL)
+    {
+      v = kontor_store_get_setting (self, "database_id");
+      g_object_set_data_full (G_OBJECT (self), "kontor-database-id", v, g_free);
+    }
   return v;
 }
 
