@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kontor-store.h"
+#include "kontor-store-sync.h"
 #include "kontor-sync-record.h"
 
 typedef struct
@@ -629,6 +630,47 @@ test_transaction (Fixture       *f,
   }
 }
 
+/* Two connections to one file, as the app's and the sync thread's: the
+ * replica id and counter the other took, and the custom fields it wrote,
+ * are honoured. */
+static void
+test_two_connections (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KontorStore) other = kontor_store_open (f->path, &error);
+  g_autoptr(KontorRecord) before = NULL;
+  g_autoptr(KontorRecord) after = NULL;
+  g_autoptr(GPtrArray) out = NULL;
+  g_autofree char *state = NULL;
+  JsonObject *last;
+
+  g_assert_no_error (error);
+  before = create (f->store, "contact", "{\"last_name\":\"Vorher\"}");
+  /* the other connection registers the replica (and renames the dots) */
+  g_assert_true (kontor_store_set_replica_id (other, 7, &error));
+  g_assert_no_error (error);
+  after = create (f->store, "contact", "{\"last_name\":\"Nachher\"}");
+
+  out = kontor_store_outbox_list (f->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (out->len, ==, 2);
+  last = json_node_get_object (g_ptr_array_index (out, 1));
+  g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (last, "dot"), 0), ==, 7);
+  g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (last, "dot"), 1), ==, 2);
+  g_assert_cmpuint (kontor_store_get_replica_id (f->store), ==, 7);
+  state = kontor_store_get_state (f->store, kontor_record_get_id (before), &error);
+  g_assert_nonnull (strstr (state, "\"7\":1"));
+
+  /* a custom field added on the other connection reaches this schema */
+  g_assert_nonnull (kontor_store_add_custom_field (other, "contact", "hobby", "Hobby", "text",
+                                                   NULL, &error));
+  g_assert_no_error (error);
+  kontor_store_notify_changed (f->store, "custom_field");
+  g_assert_nonnull (kontor_kind_get_field (kontor_schema_get_kind (kontor_store_get_schema (f->store),
+                                                                   "contact"), "hobby"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -645,6 +687,7 @@ main (int    argc,
   ADD ("/store/index-used", test_index_used);
   ADD ("/store/refuse-bad-files", test_refuse_bad_files);
   ADD ("/store/transaction", test_transaction);
+  ADD ("/store/two-connections", test_two_connections);
 #undef ADD
 
   return g_test_run ();

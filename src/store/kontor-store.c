@@ -242,6 +242,9 @@ register_functions (sqlite3 *db)
 /* ---------------------------------------------------------------------- */
 /* Transactions                                                           */
 
+static char *meta_get (KontorStore *self,
+                       const char  *key);
+
 static void
 emit_dirty (KontorStore *self)
 {
@@ -268,9 +271,22 @@ kontor_store_begin (KontorStore  *self,
    * inserts twenty times slower. */
   if (self->tx_depth == 0)
     {
+      g_autofree char *replica = NULL;
+      g_autofree char *counter = NULL;
+
       if (!exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
       self->tx_failed = FALSE;
+
+      /* Another connection to the file (the sync thread) may have
+       * registered the replica or taken dots since this one last wrote:
+       * the write lock is ours now, so the file has the truth. */
+      replica = meta_get (self, "replica_id");
+      counter = meta_get (self, "counter");
+      if (replica != NULL)
+        self->replica_id = (guint32) g_ascii_strtoull (replica, NULL, 10);
+      if (counter != NULL)
+        self->counter = g_ascii_strtoull (counter, NULL, 10);
     }
 
   changes = sqlite3_total_changes64 (self->db);
@@ -824,8 +840,8 @@ load_custom_fields (KontorStore  *self,
                     GError      **error)
 {
   sqlite3_stmt *stmt = prepare (self,
-                                "SELECT id, state FROM record "
-                                "WHERE kind = '" KONTOR_KIND_CUSTOM_FIELD "' AND deleted = 0 "
+                                "SELECT id, state, deleted FROM record "
+                                "WHERE kind = '" KONTOR_KIND_CUSTOM_FIELD "' "
                                 "ORDER BY rid", error);
   int rc;
 
@@ -838,6 +854,12 @@ load_custom_fields (KontorStore  *self,
       g_autoptr(KontorSyncRecord) state = NULL;
       g_autoptr(JsonObject) values = NULL;
       g_autoptr(GError) local = NULL;
+
+      if (sqlite3_column_int (stmt, 2))
+        {
+          kontor_schema_remove_definition (self->schema, id);
+          continue;
+        }
 
       state = parse_state ((const char *) sqlite3_column_text (stmt, 1), error);
       if (state == NULL)
@@ -993,5 +1015,15 @@ kontor_store_notify_changed (KontorStore *self,
                              const char  *kind)
 {
   g_return_if_fail (KONTOR_IS_STORE (self));
+
+  /* definitions another connection wrote: this connection's schema too */
+  if (g_strcmp0 (kind, KONTOR_KIND_CUSTOM_FIELD) == 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!load_custom_fields (self, &error))
+        g_warning ("Could not reload custom fields: %s", error->message);
+    }
+
   g_signal_emit (self, signals[CHANGED], 0, kind);
 }
