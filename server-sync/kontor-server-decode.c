@@ -128,8 +128,8 @@ kontor_server_decode_push (JsonObject  *body,
       if (op->dot.replica != id)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                       _("op %u: its dot belongs to replica %u, not %" G_GINT64_FORMAT),
-                       i, op->dot.replica, id);
+                       _("op %u: its dot belongs to replica %u, not %lld"),
+                       i, op->dot.replica, (long long) id);
           return NULL;
         }
     }

@@ -469,9 +469,8 @@ kontor_sync_client_push (KontorSyncClient  *self,
         {
           /* the server misses ops this outbox no longer has */
           g_set_error (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_PROTOCOL,
-                       _("The server expects edits from %" G_GINT64_FORMAT " on, which this "
-                         "replica no longer has"),
-                       json_object_get_int_member (answer, "resend_from"));
+                       _("The server expects edits from %lld on, which this replica no longer has"),
+                       (long long) json_object_get_int_member (answer, "resend_from"));
           return FALSE;
         }
     }

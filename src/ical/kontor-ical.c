@@ -2146,7 +2146,7 @@ kontor_ical_read_bytes (GBytes                  *bytes,
   if (len > KONTOR_ICAL_MAX_FILE_SIZE)
     {
       g_set_error (error, KONTOR_ICAL_ERROR, KONTOR_ICAL_ERROR_TOO_LARGE,
-                   _("The calendar file is too large (%" G_GSIZE_FORMAT " MB; at most %d MB "
+                   _("The calendar file is too large (%zu MB; at most %d MB "
                      "can be imported)"), len / (1024 * 1024),
                    KONTOR_ICAL_MAX_FILE_SIZE / (1024 * 1024));
       return NULL;
@@ -2292,8 +2292,8 @@ kontor_ical_read_file (GFile                   *file,
       g_file_info_get_size (info) > KONTOR_ICAL_MAX_FILE_SIZE)
     {
       g_set_error (error, KONTOR_ICAL_ERROR, KONTOR_ICAL_ERROR_TOO_LARGE,
-                   _("The calendar file is too large (%" G_GOFFSET_FORMAT " MB; at most %d MB "
-                     "can be imported)"), g_file_info_get_size (info) / (1024 * 1024),
+                   _("The calendar file is too large (%lld MB; at most %d MB "
+                     "can be imported)"), (long long) (g_file_info_get_size (info) / (1024 * 1024)),
                    KONTOR_ICAL_MAX_FILE_SIZE / (1024 * 1024));
       return NULL;
     }

@@ -501,7 +501,7 @@ reader_fail (TextReader  *reader,
              const char  *what)
 {
   g_set_error (error, KONTOR_SYNC_ERROR, KONTOR_SYNC_ERROR_MALFORMED,
-               _("Invalid JSON at byte %" G_GSIZE_FORMAT ": %s"),
+               _("Invalid JSON at byte %zu: %s"),
                (gsize) (reader->pos - reader->start), what);
 }
 
