@@ -17,7 +17,9 @@
 
 #include "kontor-schema.h"
 #include "kontor-server.h"
+#include "kontor-server-blobs.h"
 #include "kontor-server-decode.h"
+#include "kontor-server-private.h"
 #include "kontor-sync-op.h"
 
 #define FAILED_LOGIN_WINDOW (15 * 60)
@@ -176,6 +178,22 @@ authenticate (KontorServer      *self,
   if (token_hash)
     *token_hash = g_steal_pointer (&hash);
   return TRUE;
+}
+
+gboolean
+_kontor_server_authenticate (KontorServer      *self,
+                             SoupServerMessage *msg,
+                             gint64            *user_id)
+{
+  gint64 unused;
+
+  return authenticate (self, msg, user_id ? user_id : &unused, NULL);
+}
+
+KontorServerStorage *
+_kontor_server_get_storage (KontorServer *self)
+{
+  return self->storage;
 }
 
 static gboolean
@@ -1119,6 +1137,9 @@ kontor_server_new (KontorServerStorage       *storage,
   soup_server_add_websocket_handler (self->soup, "/sync/v1/notify", NULL, NULL,
                                      handle_notify, self, NULL);
   (void) authorize_websocket;
+  kontor_server_blobs_register (self->soup, self,
+                                config->data_dir ? config->data_dir : "kontor-data",
+                                config->max_blob);
 
   return g_steal_pointer (&self);
 }

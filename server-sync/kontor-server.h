@@ -20,6 +20,8 @@ typedef struct
   gint64      token_lifetime;  /* seconds */
   gsize       max_body;        /* bytes */
   guint       max_failed_logins; /* per user and 15 minutes */
+  const char *data_dir;        /* blobs live in DATA_DIR/blobs; NULL: ./kontor-data */
+  guint64     max_blob;        /* bytes per blob; 0: the default (200 MiB) */
 } KontorServerConfig;
 
 void kontor_server_config_init (KontorServerConfig *config);

@@ -3,7 +3,7 @@
  *   kontor-server [--data-dir DIR] [--address A] [--port N] [--tls-cert F --tls-key F]
  *   kontor-server admin [--data-dir DIR] user-add NAME | user-passwd NAME | user-list
  *                       | replica-list | replica-retire ID | audit [--limit N]
- *                       | purge [--horizon SECONDS]
+ *                       | purge [--horizon SECONDS] | blobs-gc [--min-age SECONDS]
  *
  * Passwords for user-add and user-passwd are read from standard input (one
  * line), so they never show up in a process list or shell history.
@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "kontor-server.h"
+#include "kontor-server-blobs.h"
 #include "kontor-server-sqlite.h"
 
 static char *
@@ -50,9 +51,11 @@ read_password (GError **error)
 
 static int
 run_admin (KontorServerStorage  *storage,
+           const char           *data_dir,
            char                **args,
            int                   limit,
-           gint64                horizon)
+           gint64                horizon,
+           gint64                min_age)
 {
   g_autoptr(GError) error = NULL;
   const char *cmd = args[0];
@@ -61,7 +64,8 @@ run_admin (KontorServerStorage  *storage,
   if (cmd == NULL)
     {
       g_printerr ("kontor-server admin: user-add NAME | user-passwd NAME | user-list | "
-                  "replica-list | replica-retire ID | audit | purge [--horizon S]\n");
+                  "replica-list | replica-retire ID | audit | purge [--horizon S] | "
+                  "blobs-gc [--min-age S]\n");
       return 2;
     }
 
@@ -160,6 +164,18 @@ run_admin (KontorServerStorage  *storage,
       return 0;
     }
 
+  if (g_str_equal (cmd, "blobs-gc") && n == 1)
+    {
+      guint n_blobs = 0;
+      guint n_partial = 0;
+
+      if (!kontor_server_blobs_gc (storage, data_dir, min_age, &n_blobs, &n_partial, &error))
+        goto fail;
+      g_print (_("%u unreferenced files and %u stale partial uploads removed\n"),
+               n_blobs, n_partial);
+      return 0;
+    }
+
   if (g_str_equal (cmd, "audit") && n == 1)
     {
       g_autoptr(GPtrArray) lines = kontor_server_storage_audit_list (storage, limit, &error);
@@ -221,6 +237,8 @@ main (int    argc,
   int limit = 50;
   gint64 token_lifetime = 0;
   gint64 horizon = 90 * 24 * 3600;
+  gint64 min_age = 24 * 3600;
+  gint64 max_blob_size = 0;
   KontorServerConfig config;
   GOptionEntry entries[] = {
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Data folder (default: ./kontor-data)"), N_("DIR") },
@@ -231,6 +249,8 @@ main (int    argc,
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime, N_("Seconds a sign-in lasts (default 30 days)"), N_("S") },
     { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("Lines of audit to show"), N_("N") },
     { "horizon", 0, 0, G_OPTION_ARG_INT64, &horizon, N_("purge: seconds a replica may be away (default 90 days)"), N_("S") },
+    { "min-age", 0, 0, G_OPTION_ARG_INT64, &min_age, N_("blobs-gc: seconds an unreferenced file is kept (default 1 day)"), N_("S") },
+    { "max-blob-size", 0, 0, G_OPTION_ARG_INT64, &max_blob_size, N_("Largest file to accept, in bytes (default 200 MiB)"), N_("BYTES") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("[admin COMMAND …]") },
     { NULL }
   };
@@ -272,7 +292,8 @@ main (int    argc,
           g_printerr (_("kontor-server: unknown argument “%s”\n"), rest[0]);
           return 2;
         }
-      return run_admin (KONTOR_SERVER_STORAGE (storage), rest + 1, limit, horizon);
+      return run_admin (KONTOR_SERVER_STORAGE (storage), data_dir ? data_dir : "kontor-data",
+                        rest + 1, limit, horizon, min_age);
     }
 
   kontor_server_config_init (&config);
@@ -283,6 +304,9 @@ main (int    argc,
   config.tls_key = tls_key;
   if (token_lifetime > 0)
     config.token_lifetime = token_lifetime;
+  config.data_dir = data_dir ? data_dir : "kontor-data";
+  if (max_blob_size > 0)
+    config.max_blob = max_blob_size;
 
   server = kontor_server_new (KONTOR_SERVER_STORAGE (storage), &config, &error);
   if (server == NULL || !kontor_server_listen (server, &error))
