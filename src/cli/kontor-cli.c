@@ -13,6 +13,7 @@
 
 #include "kontor-account.h"
 #include "kontor-cli.h"
+#include "kontor-cli-io.h"
 #include "kontor-demo.h"
 #include "kontor-record-list.h"
 #include "kontor-store.h"
@@ -79,6 +80,20 @@ static const char usage_text[] = N_(
   "  outbox                                local changes not yet sent\n"
   "  demo [--seed N] [--scale N]           add generated demo data\n"
   "  settings [KEY [VALUE]]                show or set default_region, default_currency\n"
+  "\n"
+  "Import and export (options after the command; “COMMAND --help” lists them):\n"
+  "  import FILE… [--kind K] [--format csv|vcard|ics] [--encoding E]\n"
+  "         [--date-order dmy|mdy|ymd] [--mapping COLUMN=FIELD]… [--skip-invalid]\n"
+  "         [--dry-run] [--progress]      import files, print imported, skipped,\n"
+  "                                        failed rows and the reason of each\n"
+  "  import --profile PROFILE [--base DIR] [--dry-run]\n"
+  "                                        related CSV files (docs/import-profiles.md)\n"
+  "  export KIND [--format csv|vcard|vcard3|ics] [--where COND]… [--output FILE]\n"
+  "  duplicates KIND [--threshold 0.8] [--limit N]\n"
+  "                                        contacts or organizations entered twice\n"
+  "  merge SURVIVOR OTHER [--keep FIELD=other|survivor]…\n"
+  "                                        merge OTHER into SURVIVOR\n"
+  "  merge --undo HISTORY_ID               undo a merge\n"
   "\n"
   "Sync:\n"
   "  login URL USER                        sign in (password on standard input)\n"
@@ -1078,6 +1093,14 @@ run_command (Options     *o,
     }
 
   {
+    gboolean handled;
+    int rc = kontor_cli_io_command (store, cmd, args, o->json, o->quiet, &handled);
+
+    if (handled)
+      return rc;
+  }
+
+  {
     g_autofree char *msg = g_strdup_printf (_("unknown command “%s”"), cmd);
     return usage_error (msg);
   }
@@ -1124,6 +1147,11 @@ kontor_cli_run (int    argc,
   arguments = g_new0 (char *, argc + 1);
   for (int i = 0; i < argc; i++)
     arguments[i] = g_strdup (argv[i]);
+
+  /* import, export, duplicates and merge read their own options: for
+   * them, option parsing here stops at the command word */
+  g_option_context_set_strict_posix (context,
+                                     kontor_cli_io_owns_command_line (arguments, entries));
 
   if (!g_option_context_parse_strv (context, &arguments, &error))
     return usage_error (error->message);
