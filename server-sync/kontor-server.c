@@ -858,9 +858,24 @@ handle_push (SoupServer        *soup,
               kontor_server_storage_rollback (self->storage);
               g_message ("push replica=%u: dot %" G_GUINT64_FORMAT " reused with other content",
                          op->dot.replica, op->dot.counter);
-              respond_error (msg, SOUP_STATUS_CONFLICT, "replica_reused",
-                             _("This replica id is used by another copy of the database; "
-                               "register this one again"));
+              {
+                g_autoptr(JsonBuilder) b = json_builder_new ();
+                g_autoptr(JsonNode) root = NULL;
+
+                /* "from": the first of its ops the copy must move to a new
+                 * replica id; those before are shared history */
+                json_builder_begin_object (b);
+                json_builder_set_member_name (b, "error");
+                json_builder_add_string_value (b, "replica_reused");
+                json_builder_set_member_name (b, "message");
+                json_builder_add_string_value (b, _("This replica id is used by another copy of "
+                                                    "the database; register this one again"));
+                json_builder_set_member_name (b, "from");
+                json_builder_add_int_value (b, (gint64) op->dot.counter);
+                json_builder_end_object (b);
+                root = json_builder_get_root (b);
+                respond_json (msg, SOUP_STATUS_CONFLICT, root);
+              }
               return;
             }
           r.status = "duplicate";

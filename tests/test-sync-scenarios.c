@@ -592,6 +592,8 @@ test_copied_database (Fixture       *f,
   g_autoptr(KontorStore) copy = NULL;
   g_autoptr(KontorSyncClient) copy_client = NULL;
   g_autofree char *contents = NULL;
+  g_autoptr(KontorRecord) created_on_copy = NULL;
+  guint32 old_id;
   gsize len;
 
   sync_ok (a);
@@ -620,11 +622,46 @@ test_copied_database (Fixture       *f,
     r = kontor_store_update (copy, id, v, NULL, &error);
     g_assert_no_error (error);
   }
+  /* and the copy creates a contact of its own: more dots to move */
+  {
+    g_autoptr(JsonObject) v = json_object_new ();
+
+    json_object_set_string_member (v, "last_name", "Kopie");
+    created_on_copy = kontor_store_create (copy, "contact", NULL, v, NULL, &error);
+    g_assert_no_error (error);
+  }
+  sync_ok (a);
+  old_id = kontor_store_get_replica_id (copy);
+  /* the server sees the same dot with other content; the copy takes a new
+   * replica id and sends its edit under it */
+  kontor_sync_client_sync (copy_client, copy, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kontor_store_get_replica_id (copy), !=, old_id);
+  g_assert_cmpuint (kontor_store_outbox_count (copy), ==, 0);
+  sync_ok (a);
+
+  /* nothing lost: both edits are there, as the conflict they are */
+  {
+    g_autoptr(GPtrArray) on_a = kontor_store_get_conflict_values (a->store, id, "city", &error);
+    g_autofree char *sa = kontor_store_get_state (a->store, id, &error);
+    g_autofree char *sc = kontor_store_get_state (copy, id, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (on_a->len, ==, 2);
+    g_assert_cmpstr (sa, ==, sc);
+    g_assert_cmpstr (get_field (a, kontor_record_get_id (created_on_copy), "last_name"), ==, "Kopie");
+  }
+
+  /* and both go on syncing without ever clashing again */
+  set_field (a, id, "city", "Einig");
   sync_ok (a);
   kontor_sync_client_sync (copy_client, copy, NULL, NULL, &error);
-  g_assert_error (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_REPLICA_REUSED);
-  /* nothing lost: the copy still has its edit queued */
-  g_assert_cmpuint (kontor_store_outbox_count (copy), ==, 1);
+  g_assert_no_error (error);
+  {
+    g_autoptr(KontorRecord) r = kontor_store_get (copy, id, &error);
+    g_assert_cmpstr (kontor_record_get_string (r, "city"), ==, "Einig");
+    g_assert_null (kontor_record_get_conflicts (r));
+  }
 }
 
 /* 16: big integers and money amounts round-trip bit-identical */

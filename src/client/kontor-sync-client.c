@@ -25,6 +25,7 @@ struct _KontorSyncClient
   KontorFaultFunc  fault_func;
   gpointer         fault_data;
   GMutex           lock;     /* token */
+  guint64          reused_from;  /* "from" of the last replica_reused answer */
 };
 
 G_DEFINE_FINAL_TYPE (KontorSyncClient, kontor_sync_client, G_TYPE_OBJECT)
@@ -225,7 +226,10 @@ call (KontorSyncClient  *self,
       else if (status >= 500)
         kind = KONTOR_SYNC_CLIENT_ERROR_SERVER;
       else if (g_str_equal (code, "replica_reused"))
-        kind = KONTOR_SYNC_CLIENT_ERROR_REPLICA_REUSED;
+        {
+          kind = KONTOR_SYNC_CLIENT_ERROR_REPLICA_REUSED;
+          self->reused_from = json_object_get_int_member_with_default (obj, "from", 0);
+        }
       else if (g_str_equal (code, "resync_required"))
         kind = KONTOR_SYNC_CLIENT_ERROR_RESYNC;
       g_set_error (error, KONTOR_SYNC_CLIENT_ERROR, kind, "%s", message[0] ? message : code);
@@ -290,35 +294,65 @@ kontor_sync_client_logout (KontorSyncClient  *self,
   return TRUE;
 }
 
-gboolean
-kontor_sync_client_register (KontorSyncClient  *self,
-                             KontorStore       *store,
-                             GCancellable      *cancellable,
-                             GError           **error)
+static gint64
+request_replica_id (KontorSyncClient  *self,
+                    KontorStore       *store,
+                    GCancellable      *cancellable,
+                    GError           **error)
 {
-  g_autoptr(JsonObject) req = NULL;
+  g_autoptr(JsonObject) req = json_object_new ();
   g_autoptr(JsonObject) answer = NULL;
   g_autofree char *body = NULL;
   gint64 id;
 
-  if (kontor_store_get_replica_id (store) != KONTOR_REPLICA_UNREGISTERED)
-    return TRUE;
-
-  req = json_object_new ();
   json_object_set_string_member (req, "name", g_get_host_name ());
   json_object_set_string_member (req, "database_id", kontor_store_get_database_id (store));
   body = object_to_string (req);
   answer = call (self, "POST", "sync/v1/register", body, cancellable, error);
   if (answer == NULL)
-    return FALSE;
+    return 0;
 
   id = json_object_get_int_member_with_default (answer, "replica_id", 0);
   if (id <= 0 || id >= KONTOR_REPLICA_UNREGISTERED)
     {
       g_set_error_literal (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_PROTOCOL,
                            _("The server handed out no replica id"));
-      return FALSE;
+      return 0;
     }
+  return id;
+}
+
+/* A copy of this database pushed first under the same replica id: take a
+ * new id and move the edits the server never took to it. */
+static gboolean
+reregister (KontorSyncClient  *self,
+            KontorStore       *store,
+            GCancellable      *cancellable,
+            GError           **error)
+{
+  gint64 id = request_replica_id (self, store, cancellable, error);
+
+  if (id == 0)
+    return FALSE;
+  g_message ("replica %u is used by a copy of this database; continuing as replica %u",
+             kontor_store_get_replica_id (store), (guint32) id);
+  return kontor_store_move_unacked (store, (guint32) id, MAX (self->reused_from, 1), error);
+}
+
+gboolean
+kontor_sync_client_register (KontorSyncClient  *self,
+                             KontorStore       *store,
+                             GCancellable      *cancellable,
+                             GError           **error)
+{
+  gint64 id;
+
+  if (kontor_store_get_replica_id (store) != KONTOR_REPLICA_UNREGISTERED)
+    return TRUE;
+
+  id = request_replica_id (self, store, cancellable, error);
+  if (id == 0)
+    return FALSE;
 
   return kontor_store_set_replica_id (store, (guint32) id, error);
 }
@@ -383,6 +417,7 @@ kontor_sync_client_push (KontorSyncClient  *self,
 {
   g_autoptr(GHashTable) reset = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   guint32 replica = kontor_store_get_replica_id (store);
+  gboolean reregistered = FALSE;
 
   if (replica == KONTOR_REPLICA_UNREGISTERED)
     {
@@ -417,9 +452,25 @@ kontor_sync_client_push (KontorSyncClient  *self,
         }
       g_string_append (body, "]}");
 
-      answer = call (self, "POST", "sync/v1/push", body->str, cancellable, error);
-      if (answer == NULL)
-        return FALSE;
+      {
+        g_autoptr(GError) local = NULL;
+
+        answer = call (self, "POST", "sync/v1/push", body->str, cancellable, &local);
+        if (answer == NULL)
+          {
+            if (g_error_matches (local, KONTOR_SYNC_CLIENT_ERROR,
+                                 KONTOR_SYNC_CLIENT_ERROR_REPLICA_REUSED) && !reregistered)
+              {
+                if (!reregister (self, store, cancellable, error))
+                  return FALSE;
+                reregistered = TRUE;
+                replica = kontor_store_get_replica_id (store);
+                continue;
+              }
+            g_propagate_error (error, g_steal_pointer (&local));
+            return FALSE;
+          }
+      }
 
       results = json_object_get_array_member (answer, "results");
       applied_upto = json_object_get_int_member_with_default (answer, "applied_upto", -1);

@@ -631,3 +631,111 @@ fail:
   kontor_store_rollback (self);
   return FALSE;
 }
+
+gboolean
+kontor_store_move_unacked (KontorStore  *self,
+                           guint32       new_replica,
+                           guint64       first_moved,
+                           GError      **error)
+{
+  g_autoptr(GHashTable) map = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) vvs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) counters = g_array_new (FALSE, FALSE, sizeof (guint64));
+  guint32 old;
+  guint64 next = 0;
+  sqlite3_stmt *stmt;
+  GHashTableIter iter;
+  gpointer key;
+  int rc;
+
+  g_return_val_if_fail (KONTOR_IS_STORE (self), FALSE);
+
+  if (!kontor_store_begin (self, error))
+    return FALSE;
+  old = kontor_store_get_replica_id (self);
+
+  /* what the server has under the old id is shared history */
+  if (!kontor_store_outbox_ack (self, first_moved - 1, error))
+    goto fail;
+
+  stmt = prepare (self, "SELECT seq, record_id, counter, vv FROM outbox WHERE replica = ? "
+                        "ORDER BY counter", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, old);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 seq = sqlite3_column_int64 (stmt, 0);
+      guint64 counter = sqlite3_column_int64 (stmt, 2);
+
+      next++;
+      g_hash_table_insert (map, GSIZE_TO_POINTER (counter), GSIZE_TO_POINTER (next));
+      g_hash_table_add (records, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+      g_array_append_val (seqs, seq);
+      g_array_append_val (counters, next);
+      g_ptr_array_add (vvs, g_strdup ((const char *) sqlite3_column_text (stmt, 3)));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, _kontor_store_get_db (self), rc, _("Cannot read the outbox"));
+      goto fail;
+    }
+
+  /* the states first, then the outbox rows that describe the same edits */
+  g_hash_table_iter_init (&iter, records);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autoptr(KontorSyncRecord) state = NULL;
+      g_autoptr(KontorSyncRecord) moved = NULL;
+      g_autofree char *kind = NULL;
+      gint64 rid;
+
+      if (!_kontor_store_load_state (self, key, &rid, &kind, &state, error))
+        goto fail;
+      moved = kontor_sync_record_move_dots (state, old, new_replica, first_moved, map);
+      if (moved == NULL)
+        {
+          g_set_error_literal (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_FAILED,
+                               _("Could not move this copy's edits to its new replica id"));
+          goto fail;
+        }
+      if (!_kontor_store_write_state (self, &rid, key, kind, moved, error))
+        goto fail;
+    }
+
+  for (guint i = 0; i < seqs->len; i++)
+    {
+      g_autoptr(KontorVersionVector) vv =
+        kontor_version_vector_from_string (g_ptr_array_index (vvs, i), NULL);
+      g_autofree char *vv_text = NULL;
+
+      if (vv == NULL)
+        continue;
+      kontor_version_vector_move (vv, old, new_replica, first_moved, map);
+      vv_text = kontor_version_vector_to_string (vv);
+      stmt = prepare (self, "UPDATE outbox SET replica = ?, counter = ?, vv = ? WHERE seq = ?",
+                      error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, new_replica);
+      sqlite3_bind_int64 (stmt, 2, (gint64) g_array_index (counters, guint64, i));
+      sqlite3_bind_text (stmt, 3, vv_text, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 4, g_array_index (seqs, gint64, i));
+      if (!step_done (self, stmt, error))
+        goto fail;
+    }
+
+  if (!meta_set_int (self, "replica_id", new_replica, error) ||
+      !meta_set_int (self, "counter", (gint64) next, error))
+    goto fail;
+  _kontor_store_set_replica (self, new_replica);
+
+  return kontor_store_commit (self, error);
+
+fail:
+  kontor_store_rollback (self);
+  return FALSE;
+}

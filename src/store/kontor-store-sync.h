@@ -43,6 +43,16 @@ gboolean    kontor_store_set_replica_id      (KontorStore   *self,
                                               guint32        replica_id,
                                               GError       **error);
 
+/* After the server found a copy of this database using the same replica
+ * id: outbox entries below first_moved are shared history (acknowledged,
+ * removed); the rest, and their dots in every state, move to new_replica
+ * with fresh counters 1, 2, …; new_replica becomes this replica's id. All
+ * in one transaction. */
+gboolean    kontor_store_move_unacked        (KontorStore   *self,
+                                              guint32        new_replica,
+                                              guint64        first_moved,
+                                              GError       **error);
+
 /* The oldest unacknowledged local edits, as ops (transfer full). */
 GPtrArray  *kontor_store_outbox_ops          (KontorStore   *self,
                                               guint          limit,

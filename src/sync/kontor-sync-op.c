@@ -257,3 +257,112 @@ kontor_sync_record_rename_replica (const KontorSyncRecord *rec,
     g_critical ("renaming replica %u to %u broke a state: %s", from, to, error->message);
   return renamed;
 }
+
+/* The highest new counter among moved old counters <= old. */
+static guint64
+mapped_upto (GHashTable *map,
+             guint64     old)
+{
+  GHashTableIter iter;
+  gpointer k, v;
+  guint64 best = 0;
+
+  g_hash_table_iter_init (&iter, map);
+  while (g_hash_table_iter_next (&iter, &k, &v))
+    if (GPOINTER_TO_SIZE (k) <= old && GPOINTER_TO_SIZE (v) > best)
+      best = GPOINTER_TO_SIZE (v);
+  return best;
+}
+
+void
+kontor_version_vector_move (KontorVersionVector *vv,
+                            guint32              from,
+                            guint32              to,
+                            guint64              first_moved,
+                            GHashTable          *map)
+{
+  guint64 seen = kontor_version_vector_get (vv, from);
+
+  if (seen < first_moved)
+    return;
+  kontor_version_vector_set (vv, to, MAX (kontor_version_vector_get (vv, to),
+                                          mapped_upto (map, seen)));
+  kontor_version_vector_set (vv, from, first_moved - 1);
+}
+
+static void
+move_vv_json (JsonObject *obj,
+              guint32     from,
+              guint32     to,
+              guint64     first_moved,
+              GHashTable *map)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(KontorVersionVector) vv = NULL;
+  g_autoptr(JsonNode) moved = NULL;
+  g_autoptr(GList) names = NULL;
+
+  json_node_set_object (node, obj);
+  vv = kontor_version_vector_from_json (node, NULL);
+  if (vv == NULL)
+    return;
+  kontor_version_vector_move (vv, from, to, first_moved, map);
+  moved = kontor_version_vector_to_json (vv);
+
+  names = json_object_get_members (obj);
+  for (GList *l = names; l; l = l->next)
+    json_object_remove_member (obj, l->data);
+  g_list_free (g_steal_pointer (&names));
+  names = json_object_get_members (json_node_get_object (moved));
+  for (GList *l = names; l; l = l->next)
+    json_object_set_member (obj, l->data,
+                            json_node_copy (json_object_get_member (json_node_get_object (moved),
+                                                                    l->data)));
+}
+
+KontorSyncRecord *
+kontor_sync_record_move_dots (const KontorSyncRecord *rec,
+                              guint32                 from,
+                              guint32                 to,
+                              guint64                 first_moved,
+                              GHashTable             *map)
+{
+  g_autoptr(JsonNode) root = kontor_sync_record_to_json (rec);
+  JsonObject *obj = json_node_get_object (root);
+  JsonObject *fields = json_object_get_object_member (obj, "f");
+  g_autoptr(GList) names = json_object_get_members (fields);
+  g_autoptr(GError) error = NULL;
+  KontorSyncRecord *moved;
+
+  for (GList *l = names; l; l = l->next)
+    {
+      JsonArray *versions = json_object_get_array_member (fields, l->data);
+
+      for (guint i = 0; i < json_array_get_length (versions); i++)
+        {
+          JsonObject *v = json_array_get_object_element (versions, i);
+          JsonArray *dot = json_object_get_array_member (v, "d");
+          guint64 counter = json_array_get_int_element (dot, 1);
+
+          if ((guint64) json_array_get_int_element (dot, 0) == from && counter >= first_moved &&
+              g_hash_table_contains (map, GSIZE_TO_POINTER (counter)))
+            {
+              JsonArray *nd = json_array_new ();
+
+              json_array_add_int_element (nd, to);
+              json_array_add_int_element (nd, GPOINTER_TO_SIZE (g_hash_table_lookup (map,
+                                                                                    GSIZE_TO_POINTER (counter))));
+              json_object_set_array_member (v, "d", nd);
+            }
+          if (json_object_has_member (v, "c"))
+            move_vv_json (json_object_get_object_member (v, "c"), from, to, first_moved, map);
+        }
+    }
+  move_vv_json (json_object_get_object_member (obj, "vv"), from, to, first_moved, map);
+
+  moved = kontor_sync_record_from_json (root, &error);
+  if (moved == NULL)
+    g_critical ("moving the dots of replica %u to %u broke a state: %s", from, to,
+                error->message);
+  return moved;
+}

@@ -56,3 +56,24 @@ KontorSyncRecord *kontor_sync_record_rename_replica (const KontorSyncRecord *rec
                                                      guint32                 to);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Moves the dots (from, c) with c >= first_moved to (to, map[c]) — the
+ * edits of a copied database that the server never took — and lowers every
+ * vector entry of `from` to first_moved - 1 (what is shared with the
+ * original), adding the matching entry of `to`. map: old counter -> new
+ * counter, as GUINT_TO_POINTER (counters of one replica's outbox fit). */
+KontorSyncRecord *kontor_sync_record_move_dots (const KontorSyncRecord *rec,
+                                                guint32                 from,
+                                                guint32                 to,
+                                                guint64                 first_moved,
+                                                GHashTable             *map);
+/* The same for a bare vector. */
+void              kontor_version_vector_move  (KontorVersionVector    *vv,
+                                               guint32                 from,
+                                               guint32                 to,
+                                               guint64                 first_moved,
+                                               GHashTable             *map);
+
+G_END_DECLS
