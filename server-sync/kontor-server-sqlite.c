@@ -129,6 +129,8 @@ column_dup (sqlite3_stmt *stmt,
 
 /* --- transactions --------------------------------------------------- */
 
+static void reload_seq (KontorServerSqlite *self);
+
 static gboolean
 sq_begin (KontorServerStorage  *storage,
           GError              **error)
@@ -139,6 +141,9 @@ sq_begin (KontorServerStorage  *storage,
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
   self->depth = 1;
+  /* another process (an admin command) may have written since: with the
+   * write lock held, the file's sequence number is the truth */
+  reload_seq (self);
   return TRUE;
 }
 
@@ -793,9 +798,45 @@ sq_set_purged_upto (KontorServerStorage  *storage,
   return done (self, stmt, error);
 }
 
+static char *
+sq_setting_get (KontorServerStorage *storage,
+                const char          *key)
+{
+  KontorServerSqlite *self = KONTOR_SERVER_SQLITE (storage);
+  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+  char *v = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  text (stmt, 1, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    v = column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  return v;
+}
+
+static gboolean
+sq_setting_set (KontorServerStorage  *storage,
+                const char           *key,
+                const char           *value,
+                GError              **error)
+{
+  KontorServerSqlite *self = KONTOR_SERVER_SQLITE (storage);
+  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  text (stmt, 1, key);
+  text (stmt, 2, value);
+  return done (self, stmt, error);
+}
+
 static void
 storage_iface_init (KontorServerStorageInterface *iface)
 {
+  iface->setting_get = sq_setting_get;
+  iface->setting_set = sq_setting_set;
   iface->replica_set_pulled = sq_replica_set_pulled;
   iface->tombstones_upto = sq_tombstones_upto;
   iface->record_purge = sq_record_purge;

@@ -360,3 +360,23 @@ kontor_server_storage_set_purged_upto (KontorServerStorage *self,
 
   return KONTOR_SERVER_STORAGE_GET_IFACE (self)->set_purged_upto (self, seq, error);
 }
+
+char *
+kontor_server_storage_setting_get (KontorServerStorage *self,
+                                   const char *key)
+{
+  g_return_val_if_fail (KONTOR_IS_SERVER_STORAGE (self), NULL);
+
+  return KONTOR_SERVER_STORAGE_GET_IFACE (self)->setting_get (self, key);
+}
+
+gboolean
+kontor_server_storage_setting_set (KontorServerStorage *self,
+                                   const char *key,
+                                   const char *value,
+                                   GError **error)
+{
+  g_return_val_if_fail (KONTOR_IS_SERVER_STORAGE (self), FALSE);
+
+  return KONTOR_SERVER_STORAGE_GET_IFACE (self)->setting_set (self, key, value, error);
+}

@@ -92,6 +92,10 @@ struct _KontorServerStorageInterface
   gboolean  (*record_is_purged) (KontorServerStorage *self, const char *id, gboolean *purged,
                                  GError **error);
   gint64    (*purged_upto)      (KontorServerStorage *self);
+  /* small named settings (the pruned replicas, …); NULL when unset */
+  char     *(*setting_get)      (KontorServerStorage *self, const char *key);
+  gboolean  (*setting_set)      (KontorServerStorage *self, const char *key, const char *value,
+                                 GError **error);
   gboolean  (*set_purged_upto)  (KontorServerStorage *self, gint64 seq, GError **error);
 
   /* records and the changes feed */
@@ -162,6 +166,9 @@ gboolean  kontor_server_storage_record_purge (KontorServerStorage *self, const c
 gboolean  kontor_server_storage_record_is_purged (KontorServerStorage *self, const char *id,
                                                   gboolean *purged, GError **error);
 gint64    kontor_server_storage_purged_upto (KontorServerStorage *self);
+char     *kontor_server_storage_setting_get (KontorServerStorage *self, const char *key);
+gboolean  kontor_server_storage_setting_set (KontorServerStorage *self, const char *key,
+                                             const char *value, GError **error);
 gboolean  kontor_server_storage_set_purged_upto (KontorServerStorage *self, gint64 seq,
                                                  GError **error);
 gboolean  kontor_server_storage_record_get  (KontorServerStorage *self, const char *id,

@@ -37,6 +37,7 @@ struct _KontorServer
   char                *url;
   GHashTable          *failed_logins;   /* user name -> FailedLogins */
   GPtrArray           *sockets;         /* SoupWebsocketConnection */
+  GArray              *pruned;          /* guint32: retired replicas pruned from vectors */
 };
 
 G_DEFINE_FINAL_TYPE (KontorServer, kontor_server, G_TYPE_OBJECT)
@@ -219,6 +220,41 @@ notify_sockets (KontorServer *self)
       if (soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
         soup_websocket_connection_send_text (ws, text);
     }
+}
+
+/* --- pruned replicas ---------------------------------------------- */
+
+#define SETTING_PRUNED "pruned_replicas"
+
+static void
+parse_pruned (const char *text,
+              GArray     *out)
+{
+  g_auto(GStrv) parts = NULL;
+
+  g_array_set_size (out, 0);
+  if (text == NULL || text[0] == '\0')
+    return;
+  parts = g_strsplit (text, ",", -1);
+  for (guint i = 0; parts[i]; i++)
+    {
+      guint64 r;
+
+      if (g_ascii_string_to_unsigned (parts[i], 10, 1, G_MAXUINT32, &r, NULL))
+        {
+          guint32 v = r;
+          g_array_append_val (out, v);
+        }
+    }
+}
+
+/* Another process (the admin command) may have pruned meanwhile. */
+static void
+reload_pruned (KontorServer *self)
+{
+  g_autofree char *text = kontor_server_storage_setting_get (self->storage, SETTING_PRUNED);
+
+  parse_pruned (text, self->pruned);
 }
 
 /* --- /sync/v1/status ----------------------------------------------- */
@@ -542,8 +578,12 @@ handle_changes (SoupServer        *soup,
       append_change (out, c);
       last = c->seq;
     }
-  g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"more\":%s}",
+  g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"more\":%s,\"pruned\":[",
                           last, changes->len > limit ? "true" : "false");
+  reload_pruned (self);
+  for (guint i = 0; i < self->pruned->len; i++)
+    g_string_append_printf (out, "%s%u", i ? "," : "", g_array_index (self->pruned, guint32, i));
+  g_string_append (out, "]}");
 
   respond_text (msg, SOUP_STATUS_OK, g_string_free (g_steal_pointer (&out), FALSE));
 }
@@ -745,6 +785,17 @@ apply_op (KontorServer  *self,
   result->conflicts = kontor_sync_record_merge (state, op_state);
   result->status = result->conflicts->len > 0 ? "merged" : "applied";
 
+  /* an op may carry a vector entry of a pruned replica: keep it pruned */
+  {
+    KontorSyncRecord *pruned = kontor_sync_record_prune (state, self->pruned);
+
+    if (pruned != NULL)
+      {
+        kontor_sync_record_free (state);
+        state = pruned;
+      }
+  }
+
   state_json = kontor_sync_record_to_string (state);
   if (!kontor_server_storage_record_put (self->storage, op->record, op->kind, state_json, &seq,
                                          error))
@@ -837,6 +888,7 @@ handle_push (SoupServer        *soup,
     }
   seq_before = kontor_server_storage_last_seq (self->storage);
   applied_upto = replica->applied_upto;
+  reload_pruned (self);
 
   out = g_string_new ("{\"results\":[");
   for (guint i = 0; i < ops->len; i++)
@@ -1035,6 +1087,7 @@ kontor_server_finalize (GObject *object)
   g_clear_object (&self->storage);
   g_clear_object (&self->schema);
   g_clear_pointer (&self->failed_logins, g_hash_table_unref);
+  g_clear_pointer (&self->pruned, g_array_unref);
   g_free (self->address);
   g_free (self->url);
 
@@ -1053,6 +1106,7 @@ kontor_server_init (KontorServer *self)
   self->failed_logins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->sockets = g_ptr_array_new_with_free_func (g_object_unref);
   self->schema = kontor_schema_new ();
+  self->pruned = g_array_new (FALSE, FALSE, sizeof (guint32));
 }
 
 static gboolean
@@ -1258,6 +1312,92 @@ kontor_server_purge_tombstones (KontorServerStorage  *storage,
   g_message ("purged %u tombstones up to seq %" G_GINT64_FORMAT, n, cutoff);
   if (n_purged)
     *n_purged = n;
+  return TRUE;
+
+fail:
+  kontor_server_storage_rollback (storage);
+  return FALSE;
+}
+
+gboolean
+kontor_server_prune_retired (KontorServerStorage  *storage,
+                             guint                *n_rewritten,
+                             GError              **error)
+{
+  g_autoptr(GPtrArray) replicas = NULL;
+  g_autoptr(GArray) pruned = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autoptr(GString) lagging = g_string_new (NULL);
+  gint64 last;
+  gint64 since = 0;
+  guint n = 0;
+
+  if (!kontor_server_storage_begin (storage, error))
+    return FALSE;
+
+  /* only once every active replica has everything: none can then bring
+   * back a version that the pruned entry used to cover */
+  last = kontor_server_storage_last_seq (storage);
+  replicas = kontor_server_storage_replica_list (storage, error);
+  if (replicas == NULL)
+    goto fail;
+  for (guint i = 0; i < replicas->len; i++)
+    {
+      KontorReplicaInfo *r = g_ptr_array_index (replicas, i);
+
+      if (r->retired)
+        {
+          g_array_append_val (pruned, r->replica_id);
+          g_string_append_printf (list, "%s%u", list->len ? "," : "", r->replica_id);
+        }
+      else if (r->pulled_seq < last)
+        g_string_append_printf (lagging, "%s%u", lagging->len ? ", " : "", r->replica_id);
+    }
+
+  if (lagging->len > 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _("Replicas %s have not received every change yet; prune later or retire "
+                     "them first"), lagging->str);
+      goto fail;
+    }
+
+  if (!kontor_server_storage_setting_set (storage, SETTING_PRUNED, list->str, error))
+    goto fail;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) changes = kontor_server_storage_changes_since (storage, since, 1000,
+                                                                          error);
+      if (changes == NULL)
+        goto fail;
+      if (changes->len == 0)
+        break;
+      for (guint i = 0; i < changes->len; i++)
+        {
+          KontorChange *c = g_ptr_array_index (changes, i);
+          g_autoptr(KontorSyncRecord) state = kontor_sync_record_from_string (c->state, NULL);
+          g_autoptr(KontorSyncRecord) after = NULL;
+          g_autofree char *json = NULL;
+
+          since = c->seq;
+          if (state == NULL || (after = kontor_sync_record_prune (state, pruned)) == NULL)
+            continue;
+          /* a new seq: every replica receives the pruned form */
+          json = kontor_sync_record_to_string (after);
+          if (!kontor_server_storage_record_put (storage, c->id, c->kind, json, NULL, error))
+            goto fail;
+          n++;
+        }
+      if (since >= last)
+        break;
+    }
+
+  if (!kontor_server_storage_commit (storage, error))
+    return FALSE;
+  g_message ("pruned replicas %s from %u records", list->str, n);
+  if (n_rewritten)
+    *n_rewritten = n;
   return TRUE;
 
 fail:

@@ -50,4 +50,12 @@ gboolean      kontor_server_purge_tombstones (KontorServerStorage  *storage,
                                               guint                *n_purged,
                                               GError              **error);
 
+/* Removes the vector entries of retired replicas from every record that no
+ * longer holds a dot of theirs, once every active replica has pulled
+ * everything; the pruned list travels in the changes feed so replicas
+ * prune the same way. */
+gboolean      kontor_server_prune_retired   (KontorServerStorage  *storage,
+                                             guint                *n_rewritten,
+                                             GError              **error);
+
 G_END_DECLS

@@ -176,6 +176,16 @@ run_admin (KontorServerStorage  *storage,
       return 0;
     }
 
+  if (g_str_equal (cmd, "prune-retired") && n == 1)
+    {
+      guint rewritten = 0;
+
+      if (!kontor_server_prune_retired (storage, &rewritten, &error))
+        goto fail;
+      g_print (_("%u records rewritten without retired replicas\n"), rewritten);
+      return 0;
+    }
+
   if (g_str_equal (cmd, "audit") && n == 1)
     {
       g_autoptr(GPtrArray) lines = kontor_server_storage_audit_list (storage, limit, &error);

@@ -859,29 +859,79 @@ test_every_order (Fixture       *f,
   }
 }
 
-/* 10: a retired replica can no longer push; the others go on converging */
+/* 10: a retired replica's vector entries are pruned on the server once
+ * every active replica has everything; replicas converge on the pruned
+ * form, and later syncs neither re-send nor re-introduce anything */
 static void
 test_retired_replica (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr(Laptop) a = laptop_new (f);
   g_autoptr(Laptop) b = laptop_new (f);
+  g_autoptr(Laptop) old = laptop_new (f);
   g_autofree char *id = create_contact (a, "Ruhestand");
-  g_autofree char *rid = g_strdup_printf ("%u", kontor_store_get_replica_id (b->store));
+  g_autofree char *rid = g_strdup_printf ("%u", kontor_store_get_replica_id (old->store));
+  g_autofree char *vv_key = g_strdup_printf ("\"%s\":", rid);
   g_autoptr(GError) error = NULL;
+  KontorSyncStats stats = { 0 };
+
+  sync_ok (a);
+  sync_ok (old);
+  /* the old laptop writes, then a overwrites it: old's dot is gone, only
+   * its vector entry remains */
+  set_field (old, id, "city", "Altenheim");
+  sync_ok (old);
+  sync_ok (a);
+  set_field (a, id, "city", "Aktiv");
+  sync_ok (a);
+  sync_ok (b);
+  sync_ok (old);
+  {
+    g_autofree char *state = kontor_store_get_state (b->store, id, &error);
+    g_assert_nonnull (strstr (state, vv_key));
+  }
+
+  admin (f, (const char * const[]) { "admin", "replica-retire", rid, NULL });
+  /* a retired replica can no longer push */
+  set_field (old, id, "city", "Zurück");
+  kontor_sync_client_push (old->client, old->store, NULL, NULL, &error);
+  g_assert_error (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_REFUSED);
+  g_clear_error (&error);
+
+  /* pruning waits until every active replica has everything */
+  sync_ok (a);
+  sync_ok (b);
+  sync_ok (a);
+  sync_ok (b);
+  admin (f, (const char * const[]) { "admin", "prune-retired", NULL });
 
   sync_ok (a);
   sync_ok (b);
-  admin (f, (const char * const[]) { "admin", "replica-retire", rid, NULL });
-  set_field (b, id, "city", "Altenheim");
-  kontor_sync_client_push (b->client, b->store, NULL, NULL, &error);
-  g_assert_error (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_REFUSED);
-  g_assert_cmpuint (kontor_store_outbox_count (b->store), ==, 1);
-  g_clear_error (&error);
+  {
+    g_autofree char *sa = kontor_store_get_state (a->store, id, &error);
+    g_autofree char *sb = kontor_store_get_state (b->store, id, &error);
 
-  set_field (a, id, "city", "Aktiv");
+    g_assert_no_error (error);
+    g_assert_null (strstr (sa, vv_key));
+    g_assert_cmpstr (sa, ==, sb);
+  }
+
+  /* later edits keep the pruned form; nothing is sent or received twice */
+  set_field (b, id, "city", "Weiter");
+  sync_ok (b);
   sync_ok (a);
-  g_assert_cmpstr (get_field (a, id, "city"), ==, "Aktiv");
+  kontor_sync_client_sync (a->client, a->store, &stats, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pulled, ==, 0);
+  g_assert_cmpuint (stats.pushed, ==, 0);
+  g_assert_cmpuint (kontor_store_outbox_count (b->store), ==, 0);
+  g_assert_cmpstr (get_field (a, id, "city"), ==, "Weiter");
+  g_assert_cmpuint (n_conflicts (a), ==, 0);
+  assert_same_state (a, b, id);
+  {
+    g_autofree char *sa = kontor_store_get_state (a->store, id, &error);
+    g_assert_null (strstr (sa, vv_key));
+  }
 }
 
 int

@@ -564,6 +564,27 @@ pull_from (KontorSyncClient  *self,
           return FALSE;
         }
 
+      /* replicas the server pruned from vectors: prune the same way first,
+       * so the states of this batch are stored as the server has them */
+      if (json_object_has_member (answer, "pruned"))
+        {
+          JsonArray *pruned = json_object_get_array_member (answer, "pruned");
+          g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+          for (guint i = 0; pruned && i < json_array_get_length (pruned); i++)
+            {
+              gint64 r = json_array_get_int_element (pruned, i);
+
+              if (r > 0 && r < G_MAXUINT32)
+                {
+                  guint32 v = r;
+                  g_array_append_val (ids, v);
+                }
+            }
+          if (!kontor_store_set_pruned_replicas (store, ids, error))
+            return FALSE;
+        }
+
       changes = g_ptr_array_new_with_free_func ((GDestroyNotify) kontor_remote_change_free);
       for (guint i = 0; i < json_array_get_length (array); i++)
         {

@@ -84,5 +84,6 @@ KontorRecord     *_kontor_store_set_deleted       (KontorStore       *self,
                                                    GError           **error);
 void              _kontor_store_set_replica       (KontorStore       *self,
                                                    guint32            replica_id);
+GArray           *_kontor_store_get_pruned        (KontorStore       *self);
 
 G_END_DECLS

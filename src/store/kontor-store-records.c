@@ -12,6 +12,7 @@
 
 #include "kontor-fold.h"
 #include "kontor-store-private.h"
+#include "kontor-sync-op.h"
 #include "kontor-uuid.h"
 
 /* ---------------------------------------------------------------------- */
@@ -308,7 +309,10 @@ _kontor_store_write_state (KontorStore       *self,
              GError           **error)
 {
   KontorKind *kind = kontor_schema_get_kind (kontor_store_get_schema (self), kind_name);
-  g_autofree char *json = kontor_sync_record_to_string (state);
+  /* vector entries the server pruned stay pruned here too */
+  g_autoptr(KontorSyncRecord) pruned = kontor_sync_record_prune (state,
+                                                                 _kontor_store_get_pruned (self));
+  g_autofree char *json = kontor_sync_record_to_string (pruned ? pruned : state);
   g_autoptr(GPtrArray) conflicts = kontor_sync_record_conflicts (state);
   gboolean conflicted = conflicts->len > 0 || kontor_sync_record_delete_conflict (state);
   gboolean is_new = *rid == 0;

@@ -33,6 +33,12 @@ typedef struct
 
 void kontor_rejected_free (KontorRejected *rejected);
 
+/* Replicas whose vector entries the server pruned (from the changes
+ * feed); every state written from now on is pruned the same way. */
+gboolean    kontor_store_set_pruned_replicas (KontorStore   *self,
+                                              GArray        *replicas,
+                                              GError       **error);
+
 /* The changes feed position stored with the data (meta "last_seq"). */
 gint64      kontor_store_get_last_seq        (KontorStore   *self);
 const char *kontor_store_get_database_id     (KontorStore   *self);

@@ -40,6 +40,7 @@ struct _KontorStore
   int                 tx_depth;
   gboolean            tx_failed;
   GArray             *tx_changes;   /* sqlite3_total_changes64 at each nested begin */
+  GArray             *pruned;       /* guint32: replicas the server pruned from vectors */
   char               *region;
   char               *currency;
   KontorParseContext  ctx;
@@ -244,6 +245,7 @@ register_functions (sqlite3 *db)
 
 static char *meta_get (KontorStore *self,
                        const char  *key);
+static void  load_pruned (KontorStore *self);
 
 static void
 emit_dirty (KontorStore *self)
@@ -287,6 +289,7 @@ kontor_store_begin (KontorStore  *self,
         self->replica_id = (guint32) g_ascii_strtoull (replica, NULL, 10);
       if (counter != NULL)
         self->counter = g_ascii_strtoull (counter, NULL, 10);
+      load_pruned (self);
     }
 
   changes = sqlite3_total_changes64 (self->db);
@@ -588,6 +591,7 @@ kontor_store_finalize (GObject *object)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->dirty_kinds, g_hash_table_unref);
   g_clear_pointer (&self->tx_changes, g_array_unref);
+  g_clear_pointer (&self->pruned, g_array_unref);
   g_clear_object (&self->schema);
   g_free (self->path);
   g_free (self->region);
@@ -618,6 +622,7 @@ kontor_store_init (KontorStore *self)
   self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
   self->dirty_kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->tx_changes = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->pruned = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->schema = kontor_schema_new ();
   self->replica_id = KONTOR_REPLICA_UNREGISTERED;
 }
@@ -938,6 +943,7 @@ kontor_store_open (const char  *path,
     self->counter = g_ascii_strtoull (value, NULL, 10);
 
   update_parse_context (self);
+  load_pruned (self);
 
   if (!load_custom_fields (self, error) || !ensure_indexes (self, error))
     return NULL;
@@ -1026,4 +1032,55 @@ kontor_store_notify_changed (KontorStore *self,
     }
 
   g_signal_emit (self, signals[CHANGED], 0, kind);
+}
+
+static void
+load_pruned (KontorStore *self)
+{
+  g_autofree char *text = meta_get (self, "pruned_replicas");
+  g_auto(GStrv) parts = NULL;
+
+  g_array_set_size (self->pruned, 0);
+  if (text == NULL || text[0] == '\0')
+    return;
+  parts = g_strsplit (text, ",", -1);
+  for (guint i = 0; parts[i]; i++)
+    {
+      guint64 r;
+
+      if (g_ascii_string_to_unsigned (parts[i], 10, 1, G_MAXUINT32, &r, NULL))
+        {
+          guint32 v = r;
+          g_array_append_val (self->pruned, v);
+        }
+    }
+}
+
+GArray *
+_kontor_store_get_pruned (KontorStore *self)
+{
+  return self->pruned;
+}
+
+gboolean
+kontor_store_set_pruned_replicas (KontorStore  *self,
+                                  GArray       *replicas,
+                                  GError      **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (KONTOR_IS_STORE (self), FALSE);
+
+  for (guint i = 0; i < replicas->len; i++)
+    g_string_append_printf (text, "%s%u", i ? "," : "", g_array_index (replicas, guint32, i));
+  {
+    g_autofree char *current = meta_get (self, "pruned_replicas");
+
+    if (g_strcmp0 (current ? current : "", text->str) == 0)
+      return TRUE;
+  }
+  if (!meta_set (self, "pruned_replicas", text->str, error))
+    return FALSE;
+  load_pruned (self);
+  return TRUE;
 }

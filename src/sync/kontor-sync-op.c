@@ -366,3 +366,84 @@ kontor_sync_record_move_dots (const KontorSyncRecord *rec,
                 error->message);
   return moved;
 }
+
+static gboolean
+has_dot_of (JsonObject *fields,
+            guint32     replica)
+{
+  g_autoptr(GList) names = json_object_get_members (fields);
+
+  for (GList *l = names; l; l = l->next)
+    {
+      JsonArray *versions = json_object_get_array_member (fields, l->data);
+
+      for (guint i = 0; i < json_array_get_length (versions); i++)
+        {
+          JsonArray *dot = json_object_get_array_member (json_array_get_object_element (versions, i),
+                                                         "d");
+          if ((guint64) json_array_get_int_element (dot, 0) == replica)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+KontorSyncRecord *
+kontor_sync_record_prune (const KontorSyncRecord *rec,
+                          GArray                 *pruned)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *obj;
+  JsonObject *fields;
+  JsonObject *vv;
+  gboolean changed = FALSE;
+  KontorSyncRecord *result;
+
+  if (pruned == NULL || pruned->len == 0)
+    return NULL;
+
+  root = kontor_sync_record_to_json (rec);
+  obj = json_node_get_object (root);
+  fields = json_object_get_object_member (obj, "f");
+  vv = json_object_get_object_member (obj, "vv");
+
+  for (guint p = 0; p < pruned->len; p++)
+    {
+      guint32 r = g_array_index (pruned, guint32, p);
+      g_autofree char *key = g_strdup_printf ("%u", r);
+      g_autoptr(GList) names = NULL;
+
+      if (!json_object_has_member (vv, key) || has_dot_of (fields, r))
+        continue;
+
+      json_object_remove_member (vv, key);
+      changed = TRUE;
+      names = json_object_get_members (fields);
+      for (GList *l = names; l; l = l->next)
+        {
+          JsonArray *versions = json_object_get_array_member (fields, l->data);
+
+          for (guint i = 0; i < json_array_get_length (versions); i++)
+            {
+              JsonObject *v = json_array_get_object_element (versions, i);
+
+              if (json_object_has_member (v, "c"))
+                {
+                  JsonObject *c = json_object_get_object_member (v, "c");
+
+                  if (json_object_has_member (c, key))
+                    json_object_remove_member (c, key);
+                }
+            }
+        }
+    }
+
+  if (!changed)
+    return NULL;
+
+  result = kontor_sync_record_from_json (root, &error);
+  if (result == NULL)
+    g_critical ("pruning a state broke it: %s", error->message);
+  return result;
+}

@@ -77,3 +77,15 @@ void              kontor_version_vector_move  (KontorVersionVector    *vv,
                                                GHashTable             *map);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Vector entries of retired replicas, once the server has pruned them:
+ * drops vv[r] and every delete context's r entry for each r in pruned that
+ * has no dot left in the record. Applied to every state written, on the
+ * server and on every replica, so all converge on the same pruned form.
+ * Returns NULL when nothing changes. */
+KontorSyncRecord *kontor_sync_record_prune (const KontorSyncRecord *rec,
+                                            GArray                 *pruned);
+
+G_END_DECLS
