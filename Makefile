@@ -19,6 +19,8 @@ build: deps
 run: build
 	@tools/run-demo $(BUILD) $(DEMO_DB)
 
+# the same as tools/run, which needs no make
+
 test:
 	bash .ci/run
 
