@@ -170,6 +170,23 @@ static const FieldSpec activity_fields[] = {
   { NULL }
 };
 
+/* A spoken note (issue 6): the audio is an Ogg/Opus file stored by content
+ * hash (blob), linked like an activity to what it is about. */
+static const FieldSpec voice_note_fields[] = {
+  { "title", N_("Title"), KONTOR_FIELD_TEXT, IDX | SRCH | TITLE, NULL },
+  { "recorded_at", N_("Recorded"), KONTOR_FIELD_DATETIME, REQ | IDX, NULL },
+  { "duration_ms", N_("Duration (ms)"), KONTOR_FIELD_INTEGER, 0, NULL },
+  { "audio", N_("Audio"), KONTOR_FIELD_BLOB, REQ, NULL },
+  { "contact", N_("Contact"), KONTOR_FIELD_REFERENCE, IDX, "contact" },
+  { "organization", N_("Organization"), KONTOR_FIELD_REFERENCE, IDX, "organization" },
+  { "deal", N_("Deal"), KONTOR_FIELD_REFERENCE, IDX, "deal" },
+  { "lead", N_("Lead"), KONTOR_FIELD_REFERENCE, IDX, "lead" },
+  { "activity", N_("Activity"), KONTOR_FIELD_REFERENCE, IDX, "activity" },
+  { "owner", N_("Recorded by"), KONTOR_FIELD_REFERENCE, IDX, "user" },
+  { "transcript", N_("Transcript"), KONTOR_FIELD_LONG_TEXT, SRCH, NULL },
+  { NULL }
+};
+
 static const FieldSpec product_fields[] = {
   { "name", N_("Name"), KONTOR_FIELD_TEXT, REQ | IDX | SRCH | TITLE, NULL },
   { "code", N_("Product code"), KONTOR_FIELD_TEXT, IDX | SRCH, NULL },
@@ -229,6 +246,7 @@ static const KindSpec builtin_kinds[] = {
   { "lead", N_("Lead"), N_("Leads"), lead_fields },
   { "deal", N_("Deal"), N_("Deals"), deal_fields },
   { "activity", N_("Activity"), N_("Activities"), activity_fields },
+  { "voice_note", N_("Voice note"), N_("Voice notes"), voice_note_fields },
   { "pipeline", N_("Pipeline"), N_("Pipelines"), pipeline_fields },
   { "stage", N_("Stage"), N_("Stages"), stage_fields },
   { "product", N_("Product"), N_("Products"), product_fields },
