@@ -911,3 +911,46 @@ kontor_store_list_linked (KontorStore  *self,
 
   return g_steal_pointer (&results);
 }
+
+GPtrArray *
+kontor_store_list_changed_since (KontorStore  *self,
+                                 gint64        since_ms,
+                                 guint         limit,
+                                 GError      **error)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (KONTOR_IS_STORE (self), NULL);
+
+  stmt = prepare (self,
+                  "SELECT id, kind, state, rid FROM record "
+                  "WHERE updated_at > ? AND deleted = 0 "
+                  "ORDER BY updated_at DESC, rid DESC LIMIT ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, since_ms);
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      KontorRecord *record = record_from_row (self, stmt, error);
+
+      if (record == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (results, record);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, _kontor_store_get_db (self), rc, _("Cannot read recent changes"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&results);
+}

@@ -363,9 +363,9 @@ merge_one (KontorStore         *self,
           g_propagate_error (error, g_steal_pointer (&lookup_error));
           return FALSE;
         }
+      /* a record new here: the server's state as it is (written, not kept) */
       rid = 0;
-      local = kontor_sync_record_copy (change->state);
-      return _kontor_store_write_state (self, &rid, change->id, change->kind, local, error);
+      return _kontor_store_write_state (self, &rid, change->id, change->kind, change->state, error);
     }
 
   if (!g_str_equal (kind, change->kind))

@@ -130,6 +130,13 @@ GPtrArray     *kontor_store_list_linked     (KontorStore   *self,
                                              const char    *id,
                                              GError       **error);
 
+/* Live records written after since_ms (Unix time in milliseconds), by a
+ * local edit or by sync, newest first, at most limit (0: no limit). */
+GPtrArray     *kontor_store_list_changed_since (KontorStore *self,
+                                                gint64       since_ms,
+                                                guint        limit,
+                                                GError     **error);
+
 /* Adds a custom field (U3): a custom_field record plus its index. The
  * field returned belongs to the schema (transfer none). */
 KontorField   *kontor_store_add_custom_field (KontorStore  *self,
