@@ -946,7 +946,10 @@ kontor_server_sqlite_open (const char  *data_dir,
 
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
       !exec (self, "PRAGMA synchronous = FULL", error) ||
-      !exec (self, "PRAGMA foreign_keys = ON", error))
+      !exec (self, "PRAGMA foreign_keys = ON", error) ||
+      /* 64 MiB of pages (the default is 2 MiB): a push of thousands of
+       * edits reads as many records, which must not go to the disk */
+      !exec (self, "PRAGMA cache_size = -65536", error))
     return NULL;
 
   if (version < 1)

@@ -431,6 +431,7 @@ kontor_sync_client_push (KontorSyncClient  *self,
       g_autoptr(GPtrArray) ops = kontor_store_outbox_ops (store, self->push_batch, error);
       g_autoptr(GString) body = NULL;
       g_autoptr(JsonObject) answer = NULL;
+      g_autoptr(GHashTable) by_counter = NULL;
       JsonArray *results;
       gint64 applied_upto;
 
@@ -481,16 +482,22 @@ kontor_sync_client_push (KontorSyncClient  *self,
           return FALSE;
         }
 
+      /* the ops of this batch by counter (results name them by it) */
+      by_counter = g_hash_table_new (g_int64_hash, g_int64_equal);
+      for (guint j = 0; j < ops->len; j++)
+        {
+          KontorSyncOp *o = g_ptr_array_index (ops, j);
+
+          g_hash_table_insert (by_counter, &o->dot.counter, o);
+        }
+
       for (guint i = 0; i < json_array_get_length (results); i++)
         {
           JsonObject *r = json_array_get_object_element (results, i);
           const char *status = json_object_get_string_member_with_default (r, "status", "");
           gint64 counter = json_object_get_int_member_with_default (r, "counter", 0);
-          KontorSyncOp *op = NULL;
+          KontorSyncOp *op = g_hash_table_lookup (by_counter, &counter);
 
-          for (guint j = 0; j < ops->len; j++)
-            if (((KontorSyncOp *) g_ptr_array_index (ops, j))->dot.counter == (guint64) counter)
-              op = g_ptr_array_index (ops, j);
           if (op == NULL)
             continue;
 
