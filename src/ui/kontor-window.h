@@ -8,12 +8,27 @@
 #include <adwaita.h>
 
 #include "kontor-application.h"
+#include "kontor-sync-controller.h"
 
 G_BEGIN_DECLS
 
 #define KONTOR_TYPE_WINDOW (kontor_window_get_type ())
 G_DECLARE_FINAL_TYPE (KontorWindow, kontor_window, KONTOR, WINDOW, AdwApplicationWindow)
 
-KontorWindow *kontor_window_new (KontorApplication *application);
+KontorWindow         *kontor_window_new                 (KontorApplication *application);
+
+/* The sidebar's areas: today, contact, organization, lead, deal, board,
+ * activity. */
+void                  kontor_window_set_area            (KontorWindow      *self,
+                                                         const char        *name);
+const char           *kontor_window_get_area            (KontorWindow      *self);
+/* The page of an area (created when first asked for). */
+GtkWidget            *kontor_window_get_area_page       (KontorWindow      *self,
+                                                         const char        *name);
+/* The open record's page, or NULL. */
+GtkWidget            *kontor_window_get_record_page     (KontorWindow      *self);
+KontorSyncController *kontor_window_get_sync_controller (KontorWindow      *self);
+void                  kontor_window_add_toast           (KontorWindow      *self,
+                                                         AdwToast          *toast);
 
 G_END_DECLS
