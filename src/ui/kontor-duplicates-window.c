@@ -539,7 +539,6 @@ build_field (KontorDuplicatesWindow *self,
 
       gtk_label_set_xalign (GTK_LABEL (same), 0);
       gtk_label_set_wrap (GTK_LABEL (same), TRUE);
-      gtk_label_set_selectable (GTK_LABEL (same), TRUE);
       gtk_accessible_update_property (GTK_ACCESSIBLE (same), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       same_a11y, -1);
       g_object_set_data_full (G_OBJECT (box), "kontor-merge-same", g_strdup (text_a), g_free);

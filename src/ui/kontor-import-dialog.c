@@ -787,7 +787,8 @@ show_preview (KontorImportDialog *self,
       adw_preferences_group_add (self->preview_group, row);
       g_ptr_array_add (self->preview_rows, row);
     }
-  description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The first record as it would be stored",
+  description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "The first record as it would be stored",
                                               "The first %u records as they would be stored",
                                               o->preview->len), o->preview->len);
   adw_preferences_group_set_description (self->preview_group, description);

@@ -107,6 +107,12 @@ fixture_tear_down (Fixture       *f,
   kontor_test_store_free (f->ts);
 }
 
+static guint
+n_candidates (Fixture *f)
+{
+  return kontor_duplicates_window_get_n_candidates (KONTOR_DUPLICATES_WINDOW (f->window));
+}
+
 static GtkWidget *
 button_labelled (GtkWidget  *root,
                  const char *label)
@@ -196,8 +202,7 @@ test_duplicates_merge_and_undo (Fixture       *f,
   open_window (f);
 
   /* one pair: the two Annas, not Bernd, with the score and its reasons */
-  g_assert_cmpuint (kontor_duplicates_window_get_n_candidates (KONTOR_DUPLICATES_WINDOW (f->window)),
-                    ==, 1);
+  g_assert_cmpuint (n_candidates (f), ==, 1);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack_with (f, "scanning")), ==, "list");
   row = kontor_test_find (f->window, "kontor-duplicate-pair", NULL);
   g_assert_nonnull (row);
@@ -278,8 +283,7 @@ test_duplicates_merge_and_undo (Fixture       *f,
     g_assert_cmpstr (kontor_record_get_string (act, "contact"), ==, f->anna);
     g_assert_cmpuint (count_contacts (f), ==, 2);
   }
-  g_assert_cmpuint (kontor_duplicates_window_get_n_candidates (KONTOR_DUPLICATES_WINDOW (f->window)),
-                    ==, 0);
+  g_assert_cmpuint (n_candidates (f), ==, 0);
   g_assert_null (kontor_test_find (f->window, "kontor-duplicate-pair", NULL));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (detail), ==, "merged");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack_with (f, "scanning")), ==, "empty");
@@ -308,8 +312,7 @@ test_duplicates_merge_and_undo (Fixture       *f,
     g_assert_cmpstr (kontor_record_get_string (act, "contact"), ==, f->anna2);
     g_assert_cmpuint (count_contacts (f), ==, 3);
   }
-  g_assert_cmpuint (kontor_duplicates_window_get_n_candidates (KONTOR_DUPLICATES_WINDOW (f->window)),
-                    ==, 1);
+  g_assert_cmpuint (n_candidates (f), ==, 1);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (detail), ==, "compare");
   g_assert_cmpstr (g_object_get_data (G_OBJECT (kontor_test_find (f->window,
                                                                   "kontor-duplicate-pair", NULL)),
@@ -342,8 +345,7 @@ test_duplicates_undo_action (Fixture       *f,
     g_assert_false (kontor_record_get_deleted (back));
     g_assert_cmpstr (kontor_record_get_string (act, "contact"), ==, f->anna2);
   }
-  g_assert_cmpuint (kontor_duplicates_window_get_n_candidates (KONTOR_DUPLICATES_WINDOW (f->window)),
-                    ==, 1);
+  g_assert_cmpuint (n_candidates (f), ==, 1);
 }
 
 /* "Not a Duplicate" hides the pair, also from the next scan. */
@@ -356,15 +358,13 @@ test_duplicates_dismiss (Fixture       *f,
   kontor_test_spin (100);
   gtk_widget_activate (button_labelled (f->window, "_Not a Duplicate"));
   kontor_test_spin (400);
-  g_assert_cmpuint (kontor_duplicates_window_get_n_candidates (KONTOR_DUPLICATES_WINDOW (f->window)),
-                    ==, 0);
+  g_assert_cmpuint (n_candidates (f), ==, 0);
   g_assert_cmpuint (count_contacts (f), ==, 3);
 
   kontor_duplicates_window_scan (KONTOR_DUPLICATES_WINDOW (f->window), "contact");
   g_assert_true (kontor_duplicates_window_get_busy (KONTOR_DUPLICATES_WINDOW (f->window)));
   g_assert_true (kontor_test_wait (is_idle, f->window, 20000));
-  g_assert_cmpuint (kontor_duplicates_window_get_n_candidates (KONTOR_DUPLICATES_WINDOW (f->window)),
-                    ==, 0);
+  g_assert_cmpuint (n_candidates (f), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack_with (f, "scanning")), ==, "empty");
 }
 
@@ -393,11 +393,55 @@ test_duplicates_organizations (Fixture       *f,
   g_assert_true (kontor_test_wait (is_idle, f->window, 20000));
   kontor_test_spin (100);
 
-  g_assert_cmpuint (kontor_duplicates_window_get_n_candidates (KONTOR_DUPLICATES_WINDOW (f->window)),
-                    ==, 1);
+  g_assert_cmpuint (n_candidates (f), ==, 1);
   text = labels_text (kontor_test_find (f->window, "kontor-duplicate-pair", NULL));
   g_assert_nonnull (strstr (text, "Bäckerei Müller GmbH ↔ Baeckerei Mueller GmbH"));
   g_assert_nonnull (strstr (text, "same website"));
+}
+
+/* At 360 px the list and the comparison are one page each. */
+static void
+test_duplicates_narrow (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) leaflets = g_ptr_array_new ();
+  AdwLeaflet *leaflet;
+  GtkWidget *sidebar;
+
+  open_window (f);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 700);
+  kontor_test_spin (400);
+  kontor_test_collect_type (f->window, ADW_TYPE_LEAFLET, FALSE, leaflets);
+  g_assert_cmpuint (leaflets->len, ==, 1);
+  leaflet = g_ptr_array_index (leaflets, 0);
+  g_assert_true (adw_leaflet_get_folded (leaflet));
+  sidebar = adw_leaflet_get_visible_child (leaflet);
+  g_assert_true (gtk_widget_is_ancestor (kontor_test_find (f->window, "kontor-duplicate-pair",
+                                                           NULL), sidebar));
+  screenshot (f->window, "duplicates-360-list");
+
+  /* choosing the pair goes to the comparison, "Back" to the list */
+  g_signal_emit_by_name (kontor_test_find (f->window, "kontor-duplicate-pair", NULL), "activate");
+  kontor_test_spin (400);
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) != sidebar);
+  g_assert_true (gtk_widget_is_ancestor (button_labelled (f->window, "_Merge"),
+                                         adw_leaflet_get_visible_child (leaflet)));
+  screenshot (f->window, "duplicates-360-compare");
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (
+    GTK_WIDGET (choice_button (f, "job_title", "second")))));
+  {
+    g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+    GtkWidget *back = NULL;
+
+    kontor_test_collect_type (f->window, GTK_TYPE_BUTTON, TRUE, buttons);
+    for (guint i = 0; i < buttons->len; i++)
+      if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)), "Back") == 0)
+        back = g_ptr_array_index (buttons, i);
+    g_assert_nonnull (back);
+    gtk_widget_activate (back);
+    kontor_test_spin (600);
+  }
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == sidebar);
 }
 
 int
@@ -414,5 +458,7 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/ui/duplicates/organizations", Fixture, NULL, fixture_set_up,
               test_duplicates_organizations, fixture_tear_down);
+  g_test_add ("/ui/duplicates/narrow", Fixture, NULL, fixture_set_up, test_duplicates_narrow,
+              fixture_tear_down);
   return g_test_run ();
 }

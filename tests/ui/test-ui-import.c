@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "kontor-duplicates-window.h"
 #include "kontor-import-dialog.h"
 #include "kontor-ui-test.h"
 
@@ -67,7 +68,9 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->dialog));
+  /* NULL when the dialog closed itself */
+  if (f->dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->dialog));
   kontor_test_spin (100);
   kontor_test_store_free (f->ts);
 }
@@ -445,6 +448,120 @@ test_import_malformed (Fixture       *f,
   g_unlink (empty);
 }
 
+/* A file without a header imports once its columns are chosen by hand. */
+static void
+test_import_columns_by_hand (Fixture       *f,
+                             gconstpointer  data)
+{
+  static const struct
+  {
+    const char *column;   /* the header the file does not have: its first row */
+    const char *field;    /* label of the field to choose */
+  } choices[] = {
+    { "John", "First name" }, { "Doe", "Last name" }, { "john@doe.invalid", "E-mail" },
+  };
+  g_autoptr(GPtrArray) combos = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows = NULL;
+  guint chosen = 0;
+
+  check_file (f, no_header_file);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label (f))));
+
+  kontor_test_collect_type (f->dialog, ADW_TYPE_COMBO_ROW, FALSE, combos);
+  for (guint c = 0; c < G_N_ELEMENTS (choices); c++)
+    for (guint i = 0; i < combos->len; i++)
+      {
+        AdwComboRow *row = g_ptr_array_index (combos, i);
+        GListModel *model = adw_combo_row_get_model (row);
+
+        if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                       choices[c].column) != 0)
+          continue;
+        for (guint j = 0; j < g_list_model_get_n_items (model); j++)
+          if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), j),
+                           choices[c].field))
+            {
+              /* each choice checks the file again, with the rows rebuilt */
+              adw_combo_row_set_selected (row, j);
+              wait_for_page (f, "preview");
+              chosen++;
+              break;
+            }
+        break;
+      }
+  g_assert_cmpuint (chosen, ==, G_N_ELEMENTS (choices));
+
+  /* both lines are data now */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label (f))));
+  g_assert_cmpstr (gtk_label_get_text (count_label (f, 0)), ==, "2\nwould be imported");
+  rows = preview_rows (f);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==, "John Doe");
+  g_assert_cmpstr (adw_expander_row_get_subtitle (g_ptr_array_index (rows, 0)), ==,
+                   "Row 1 · john@doe.invalid");
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 1)), ==, "Jane Doe");
+  g_assert_cmpstr (preview_value (g_ptr_array_index (rows, 1), "E-mail"), ==, "jane@doe.invalid");
+
+  click_import (f);
+  g_assert_cmpuint (count_in_file (f, "contact"), ==, 2);
+}
+
+static gboolean
+has_duplicates_window (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (KONTOR_IS_DUPLICATES_WINDOW (w))
+        {
+          *(GtkWidget **) data = GTK_WIDGET (w);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* New records that match stored ones are offered for review. */
+static void
+test_import_review_duplicates (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *peter = kontor_test_create (f->ts->store, "contact", "first_name", "Peter",
+                                               "last_name", "Pan",
+                                               "email", "peter.pan@ecologic.eu", NULL);
+  GtkWidget *review;
+  GtkWidget *window = NULL;
+  GtkWidget *pair;
+  const char *ids;
+
+  check_file (f, win1252_file);
+  click_import (f);
+  g_assert_cmpuint (count_in_file (f, "contact"), ==, 5);
+
+  review = button_labelled (f, "_Review 1 Possible Duplicate");
+  g_assert_nonnull (review);
+  g_assert_true (gtk_widget_get_visible (review));
+  g_object_ref (f->dialog);
+  gtk_widget_activate (review);
+  g_assert_true (kontor_test_wait (has_duplicates_window, &window, 2000));
+
+  /* the window lists the pair of the import, not a scan of its own */
+  g_assert_false (kontor_duplicates_window_get_busy (KONTOR_DUPLICATES_WINDOW (window)));
+  g_assert_cmpuint (kontor_duplicates_window_get_n_candidates (KONTOR_DUPLICATES_WINDOW (window)),
+                    ==, 1);
+  pair = kontor_test_find (window, "kontor-duplicate-pair", NULL);
+  g_assert_nonnull (pair);
+  ids = g_object_get_data (G_OBJECT (pair), "kontor-duplicate-pair");
+  g_assert_nonnull (strstr (ids, peter));
+  /* the import dialog closed itself */
+  g_assert_false (gtk_widget_get_visible (f->dialog));
+  g_clear_object (&f->dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -475,6 +592,10 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/ui/import/malformed", Fixture, NULL, fixture_set_up, test_import_malformed,
               fixture_tear_down);
+  g_test_add ("/ui/import/columns-by-hand", Fixture, NULL, fixture_set_up,
+              test_import_columns_by_hand, fixture_tear_down);
+  g_test_add ("/ui/import/review-duplicates", Fixture, NULL, fixture_set_up,
+              test_import_review_duplicates, fixture_tear_down);
   ret = g_test_run ();
   g_free (win1252_file);
   g_free (no_header_file);
