@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "kontor-application.h"
+#include "kontor-preferences.h"
 #include "kontor-resources.h"
 #include "kontor-window.h"
 
@@ -17,6 +18,7 @@ struct _KontorApplication
 
   char           *db_path;
   KontorStore    *store;
+  GSettings      *settings;   /* NULL when the schema is not installed */
 };
 
 G_DEFINE_FINAL_TYPE (KontorApplication, kontor_application, ADW_TYPE_APPLICATION)
@@ -58,7 +60,7 @@ kontor_application_handle_local_options (GApplication *app,
   KontorApplication *self = KONTOR_APPLICATION (app);
   const char *db = NULL;
 
-  if (g_variant_dict_lookup (options, "db", "&s", &db))
+  if (g_variant_dict_lookup (options, "db", "^&ay", &db))
     {
       g_free (self->db_path);
       self->db_path = g_strdup (db);
@@ -66,6 +68,111 @@ kontor_application_handle_local_options (GApplication *app,
 
   return -1;
 }
+
+GSettings *
+kontor_application_lookup_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* run from the build tree without GSETTINGS_SCHEMA_DIR: no settings,
+   * rather than an abort */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema == NULL)
+    return NULL;
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+GSettings *
+kontor_application_get_settings (KontorApplication *self)
+{
+  g_return_val_if_fail (KONTOR_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+static void
+apply_color_scheme (KontorApplication *self)
+{
+  static const AdwColorScheme schemes[] = {
+    ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK
+  };
+  int scheme = g_settings_get_enum (self->settings, "color-scheme");
+
+  if (scheme >= 0 && scheme < (int) G_N_ELEMENTS (schemes))
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), schemes[scheme]);
+}
+
+static void
+action_about (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  static const char *developers[] = { "The Kontor authors", NULL };
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "application-name", _("Kontor"),
+                        "application-icon", APPLICATION_ID,
+                        "developer-name", _("The Kontor authors"),
+                        "developers", developers,
+                        "version", PACKAGE_VERSION,
+                        "comments", _("The offline-first CRM for sales, marketing and service "
+                                      "teams: contacts, leads and deals on your laptop, merged "
+                                      "field by field with your team’s server."),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "copyright", "© 2026 The Kontor authors",
+                        /* TRANSLATORS: your names, one per line */
+                        "translator-credits", _("translator-credits"),
+                        "transient-for", gtk_application_get_active_window (app),
+                        "modal", TRUE,
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+action_preferences (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  KontorApplication *self = KONTOR_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *prefs;
+
+  if (self->store == NULL)
+    return;
+  prefs = kontor_preferences_window_new (self->store, self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+action_quit (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GList *windows = gtk_application_get_windows (app);
+
+  /* closing each window lets it save its state */
+  while (windows != NULL)
+    {
+      GtkWindow *window = windows->data;
+
+      windows = windows->next;
+      gtk_window_close (window);
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", action_about, NULL, NULL, NULL, { 0 } },
+  { "preferences", action_preferences, NULL, NULL, NULL, { 0 } },
+  { "quit", action_quit, NULL, NULL, NULL, { 0 } },
+};
+static const char *const quit_accels[] = { "<Control>q", NULL };
+static const char *const prefs_accels[] = { "<Control>comma", NULL };
 
 static void
 kontor_application_startup (GApplication *app)
@@ -80,6 +187,18 @@ kontor_application_startup (GApplication *app)
   self->store = kontor_store_open (path, &error);
   if (self->store == NULL)
     g_printerr (_("Kontor cannot open its database %s: %s\n"), path, error->message);
+
+  self->settings = kontor_application_lookup_settings ();
+  if (self->settings != NULL)
+    {
+      g_signal_connect_object (self->settings, "changed::color-scheme",
+                               G_CALLBACK (apply_color_scheme), self, G_CONNECT_SWAPPED);
+      apply_color_scheme (self);
+    }
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
 }
 
 static void
@@ -89,7 +208,11 @@ kontor_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (kontor_window_new (self));
+    {
+      window = GTK_WINDOW (kontor_window_new (self));
+      if (self->settings != NULL)
+        kontor_window_restore_state (KONTOR_WINDOW (window), self->settings);
+    }
 
   gtk_window_present (window);
 }
@@ -99,6 +222,7 @@ kontor_application_finalize (GObject *object)
 {
   KontorApplication *self = KONTOR_APPLICATION (object);
 
+  g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_pointer (&self->db_path, g_free);
 

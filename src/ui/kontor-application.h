@@ -22,5 +22,9 @@ KontorApplication *kontor_application_new          (void);
 /* The replica the app works on; opened on startup (--db PATH or the
  * default under XDG_DATA_HOME). NULL until then. */
 KontorStore       *kontor_application_get_store    (KontorApplication *self);
+GSettings         *kontor_application_get_settings (KontorApplication *self);
+/* The app's settings, or NULL when the schema is not installed (a build
+ * tree run without GSETTINGS_SCHEMA_DIR). */
+GSettings         *kontor_application_lookup_settings (void);
 
 G_END_DECLS

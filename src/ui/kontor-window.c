@@ -720,12 +720,17 @@ static void
 on_engine_changed (KontorWindow *self)
 {
   KontorSyncEngine *engine = kontor_sync_controller_get_engine (self->sync);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GSettings *settings = KONTOR_IS_APPLICATION (app)
+                        ? kontor_application_get_settings (KONTOR_APPLICATION (app)) : NULL;
 
   if (engine == NULL || engine == self->attached_engine)
     return;
 
-  /* voice notes upload after each sync and download when played */
-  kontor_voice_notes_attach_to_engine (engine, FALSE);
+  /* voice notes upload after each sync and download when played, or all
+   * at once when the preferences say so */
+  kontor_voice_notes_attach_to_engine (engine, settings != NULL &&
+                                       g_settings_get_boolean (settings, "download-voice-notes-ahead"));
   kontor_voice_note_row_set_sync_client (kontor_sync_engine_get_client (engine));
   g_set_object (&self->attached_engine, engine);
 }
@@ -777,6 +782,51 @@ kontor_window_get_sync_controller (KontorWindow *self)
   g_return_val_if_fail (KONTOR_IS_WINDOW (self), NULL);
 
   return self->sync;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Window state                                                           */
+
+static gboolean
+on_close_request (KontorWindow *self,
+                  GSettings    *settings)
+{
+  int width = 0, height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (settings);
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (settings, "window-width", width);
+      g_settings_set_int (settings, "window-height", height);
+    }
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (self->area != NULL)
+    g_settings_set_string (settings, "last-area", self->area);
+  g_settings_apply (settings);
+
+  return FALSE;
+}
+
+void
+kontor_window_restore_state (KontorWindow *self,
+                             GSettings    *settings)
+{
+  g_autofree char *area = NULL;
+
+  g_return_if_fail (KONTOR_IS_WINDOW (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               MAX (360, g_settings_get_int (settings, "window-width")),
+                               MAX (294, g_settings_get_int (settings, "window-height")));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  area = g_settings_get_string (settings, "last-area");
+  if (self->store != NULL && area_index (area) >= 0)
+    kontor_window_set_area (self, area);
+
+  g_signal_connect_object (self, "close-request", G_CALLBACK (on_close_request), settings, 0);
 }
 
 /* ---------------------------------------------------------------------- */

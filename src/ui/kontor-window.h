@@ -28,6 +28,9 @@ GtkWidget            *kontor_window_get_area_page       (KontorWindow      *self
 /* The open record's page, or NULL. */
 GtkWidget            *kontor_window_get_record_page     (KontorWindow      *self);
 KontorSyncController *kontor_window_get_sync_controller (KontorWindow      *self);
+/* Size, maximized and area from settings, saved again on close. */
+void                  kontor_window_restore_state       (KontorWindow      *self,
+                                                         GSettings         *settings);
 void                  kontor_window_add_toast           (KontorWindow      *self,
                                                          AdwToast          *toast);
 
