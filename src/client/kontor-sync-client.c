@@ -129,25 +129,24 @@ get_session (KontorSyncClient *self)
   return session;
 }
 
-/* Sends one request; returns the parsed JSON object of a 2xx answer or
- * fails with a KONTOR_SYNC_CLIENT_ERROR that says what to do. */
-static JsonObject *
-call (KontorSyncClient  *self,
-      const char        *method,
-      const char        *path,
-      const char        *body,
-      GCancellable      *cancellable,
-      GError           **error)
+/* Sends one request; returns the answer's body and status, or fails with a
+ * KONTOR_SYNC_CLIENT_ERROR that says what to do. */
+static GBytes *
+call_bytes (KontorSyncClient  *self,
+            const char        *method,
+            const char        *path,
+            const char        *body,
+            SoupStatus        *status_out,
+            GCancellable      *cancellable,
+            GError           **error)
 {
   g_autofree char *uri = g_strconcat (self->url, path, NULL);
   KontorFault fault = self->fault_func ? self->fault_func (path, self->fault_data)
                                        : KONTOR_FAULT_NONE;
   guint sends = fault == KONTOR_FAULT_DUPLICATE ? 2 : 1;
   g_autoptr(GBytes) answer = NULL;
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local = NULL;
   SoupStatus status = 0;
-  JsonNode *root;
 
   if (fault == KONTOR_FAULT_FAIL_BEFORE)
     {
@@ -203,6 +202,21 @@ call (KontorSyncClient  *self,
       return NULL;
     }
 
+  *status_out = status;
+  return g_steal_pointer (&answer);
+}
+
+/* The parsed JSON object of a 2xx answer, or a KONTOR_SYNC_CLIENT_ERROR
+ * that says what to do. */
+static JsonObject *
+parse_answer (KontorSyncClient  *self,
+              GBytes            *answer,
+              SoupStatus         status,
+              GError           **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
                                    g_bytes_get_size (answer), NULL) ||
@@ -237,6 +251,22 @@ call (KontorSyncClient  *self,
     }
 
   return json_object_ref (json_node_get_object (root));
+}
+
+static JsonObject *
+call (KontorSyncClient  *self,
+      const char        *method,
+      const char        *path,
+      const char        *body,
+      GCancellable      *cancellable,
+      GError           **error)
+{
+  SoupStatus status = 0;
+  g_autoptr(GBytes) answer = call_bytes (self, method, path, body, &status, cancellable, error);
+
+  if (answer == NULL)
+    return NULL;
+  return parse_answer (self, answer, status, error);
 }
 
 static char *
@@ -539,6 +569,193 @@ kontor_sync_client_push (KontorSyncClient  *self,
   return TRUE;
 }
 
+/* Helpers of read_changes_fast(). */
+static gboolean
+skip_literal (const char **pos,
+              const char  *literal)
+{
+  gsize len = strlen (literal);
+
+  if (strncmp (*pos, literal, len) != 0)
+    return FALSE;
+  *pos += len;
+  return TRUE;
+}
+
+/* A string of [A-Za-z0-9_-] (what the server allows in ids and kinds). */
+static char *
+read_plain_string (const char **pos)
+{
+  const char *p = *pos;
+  const char *start;
+
+  if (*p != '"')
+    return NULL;
+  start = ++p;
+  while (g_ascii_isalnum (*p) || *p == '_' || *p == '-')
+    p++;
+  if (*p != '"' || p == start)
+    return NULL;
+  *pos = p + 1;
+  return g_strndup (start, (gsize) (p - start));
+}
+
+/* kontor-server writes a changes answer in exactly one form:
+ *
+ *   {"changes":[{"seq":N,"id":"…","kind":"…","state":{…}},…],
+ *    "last_seq":N,"more":B,"pruned":[N,…]}
+ *
+ * with plain ids and kinds and canonical states. Read in that form it needs
+ * no JSON tree, which was most of the time of a pull. FALSE for any other
+ * text: the caller then reads the answer as JSON, as before. */
+static gboolean
+read_changes_fast (GBytes     *answer,
+                   GPtrArray  *changes,
+                   GArray     *pruned,
+                   gint64     *last_seq,
+                   gboolean   *more)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (answer, &len);
+  g_autofree char *text = NULL;
+  const char *p;
+  guint64 v;
+
+  if (data == NULL || len == 0 || memchr (data, '\0', len) != NULL ||
+      !g_utf8_validate (data, (gssize) len, NULL))
+    return FALSE;
+  text = g_strndup (data, len);
+  p = text;
+
+  if (!skip_literal (&p, "{\"changes\":["))
+    return FALSE;
+  if (*p != ']')
+    for (;;)
+      {
+        KontorRemoteChange *rc;
+
+        if (!skip_literal (&p, "{\"seq\":") || !_kontor_sync_read_uint (&p, G_MAXINT64, &v))
+          return FALSE;
+        rc = g_new0 (KontorRemoteChange, 1);
+        g_ptr_array_add (changes, rc);
+        rc->seq = (gint64) v;
+        if (!skip_literal (&p, ",\"id\":") || (rc->id = read_plain_string (&p)) == NULL ||
+            !skip_literal (&p, ",\"kind\":") || (rc->kind = read_plain_string (&p)) == NULL ||
+            !skip_literal (&p, ",\"state\":") ||
+            (rc->state = _kontor_sync_record_read_canonical (&p)) == NULL || *p != '}')
+          return FALSE;
+        p++;
+        if (*p == ',')
+          p++;
+        else if (*p == ']')
+          break;
+        else
+          return FALSE;
+      }
+  p++;
+
+  if (!skip_literal (&p, ",\"last_seq\":") || !_kontor_sync_read_uint (&p, G_MAXINT64, &v))
+    return FALSE;
+  *last_seq = (gint64) v;
+  if (skip_literal (&p, ",\"more\":true"))
+    *more = TRUE;
+  else if (skip_literal (&p, ",\"more\":false"))
+    *more = FALSE;
+  else
+    return FALSE;
+
+  if (!skip_literal (&p, ",\"pruned\":["))
+    return FALSE;
+  if (*p != ']')
+    for (;;)
+      {
+        if (!_kontor_sync_read_uint (&p, G_MAXINT64, &v))
+          return FALSE;
+        if (v > 0 && v < G_MAXUINT32)
+          {
+            guint32 r = (guint32) v;
+            g_array_append_val (pruned, r);
+          }
+        if (*p == ',')
+          p++;
+        else if (*p == ']')
+          break;
+        else
+          return FALSE;
+      }
+  p++;
+
+  return p[0] == '}' && p[1] == '\0';
+}
+
+/* The general path: the answer read as JSON. */
+static gboolean
+read_changes_json (KontorSyncClient  *self,
+                   KontorStore       *store,
+                   GBytes            *bytes,
+                   SoupStatus         status,
+                   GPtrArray         *changes,
+                   gint64            *last_seq,
+                   gboolean          *more,
+                   GError           **error)
+{
+  g_autoptr(JsonObject) answer = parse_answer (self, bytes, status, error);
+  JsonArray *array;
+
+  if (answer == NULL)
+    return FALSE;
+
+  array = json_object_get_array_member (answer, "changes");
+  *last_seq = json_object_get_int_member_with_default (answer, "last_seq", -1);
+  if (array == NULL || *last_seq < 0)
+    {
+      g_set_error_literal (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_PROTOCOL,
+                           _("The changes answer is malformed"));
+      return FALSE;
+    }
+
+  /* replicas the server pruned from vectors: prune the same way first,
+   * so the states of this batch are stored as the server has them */
+  if (json_object_has_member (answer, "pruned"))
+    {
+      JsonArray *pruned = json_object_get_array_member (answer, "pruned");
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+      for (guint i = 0; pruned && i < json_array_get_length (pruned); i++)
+        {
+          gint64 r = json_array_get_int_element (pruned, i);
+
+          if (r > 0 && r < G_MAXUINT32)
+            {
+              guint32 v = r;
+              g_array_append_val (ids, v);
+            }
+        }
+      if (!kontor_store_set_pruned_replicas (store, ids, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *c = json_array_get_object_element (array, i);
+      KontorRemoteChange *rc;
+
+      if (c == NULL)
+        continue;
+      rc = g_new0 (KontorRemoteChange, 1);
+      rc->seq = json_object_get_int_member_with_default (c, "seq", 0);
+      rc->id = g_strdup (json_object_get_string_member_with_default (c, "id", ""));
+      rc->kind = g_strdup (json_object_get_string_member_with_default (c, "kind", ""));
+      rc->state = kontor_sync_record_from_json (json_object_get_member (c, "state"), error);
+      g_ptr_array_add (changes, rc);
+      if (rc->state == NULL)
+        return FALSE;
+    }
+
+  *more = json_object_get_boolean_member_with_default (answer, "more", FALSE);
+  return TRUE;
+}
+
 static gboolean
 pull_from (KontorSyncClient  *self,
            KontorStore       *store,
@@ -554,70 +771,40 @@ pull_from (KontorSyncClient  *self,
                                                kontor_store_get_last_seq (store),
                                                self->pull_batch,
                                                kontor_store_get_replica_id (store));
-      g_autoptr(JsonObject) answer = call (self, "GET", path, NULL, cancellable, error);
+      SoupStatus status = 0;
+      g_autoptr(GBytes) bytes = call_bytes (self, "GET", path, NULL, &status, cancellable, error);
       g_autoptr(GPtrArray) changes = NULL;
-      JsonArray *array;
-      gint64 last_seq;
+      g_autoptr(GArray) pruned = NULL;
+      gint64 last_seq = -1;
+      gboolean more = FALSE;
 
-      if (answer == NULL)
+      if (bytes == NULL)
         return FALSE;
 
-      array = json_object_get_array_member (answer, "changes");
-      last_seq = json_object_get_int_member_with_default (answer, "last_seq", -1);
-      if (array == NULL || last_seq < 0)
-        {
-          g_set_error_literal (error, KONTOR_SYNC_CLIENT_ERROR, KONTOR_SYNC_CLIENT_ERROR_PROTOCOL,
-                               _("The changes answer is malformed"));
-          return FALSE;
-        }
-
-      /* replicas the server pruned from vectors: prune the same way first,
-       * so the states of this batch are stored as the server has them */
-      if (json_object_has_member (answer, "pruned"))
-        {
-          JsonArray *pruned = json_object_get_array_member (answer, "pruned");
-          g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint32));
-
-          for (guint i = 0; pruned && i < json_array_get_length (pruned); i++)
-            {
-              gint64 r = json_array_get_int_element (pruned, i);
-
-              if (r > 0 && r < G_MAXUINT32)
-                {
-                  guint32 v = r;
-                  g_array_append_val (ids, v);
-                }
-            }
-          if (!kontor_store_set_pruned_replicas (store, ids, error))
-            return FALSE;
-        }
-
       changes = g_ptr_array_new_with_free_func ((GDestroyNotify) kontor_remote_change_free);
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      pruned = g_array_new (FALSE, FALSE, sizeof (guint32));
+      if (SOUP_STATUS_IS_SUCCESSFUL (status) &&
+          read_changes_fast (bytes, changes, pruned, &last_seq, &more))
         {
-          JsonObject *c = json_array_get_object_element (array, i);
-          KontorRemoteChange *rc;
-
-          if (c == NULL)
-            continue;
-          rc = g_new0 (KontorRemoteChange, 1);
-          rc->seq = json_object_get_int_member_with_default (c, "seq", 0);
-          rc->id = g_strdup (json_object_get_string_member_with_default (c, "id", ""));
-          rc->kind = g_strdup (json_object_get_string_member_with_default (c, "kind", ""));
-          rc->state = kontor_sync_record_from_json (json_object_get_member (c, "state"), error);
-          g_ptr_array_add (changes, rc);
-          if (rc->state == NULL)
+          if (!kontor_store_set_pruned_replicas (store, pruned, error))
             return FALSE;
-          if (seen != NULL)
-            g_hash_table_add (seen, g_strdup (rc->id));
         }
+      else
+        {
+          g_ptr_array_set_size (changes, 0);
+          if (!read_changes_json (self, store, bytes, status, changes, &last_seq, &more, error))
+            return FALSE;
+        }
+
+      for (guint i = 0; seen != NULL && i < changes->len; i++)
+        g_hash_table_add (seen, g_strdup (((KontorRemoteChange *) g_ptr_array_index (changes, i))->id));
 
       if (!kontor_store_apply_remote (store, changes, last_seq, error))
         return FALSE;
       if (stats)
         stats->pulled += changes->len;
 
-      if (!json_object_get_boolean_member_with_default (answer, "more", FALSE))
+      if (!more)
         break;
     }
 

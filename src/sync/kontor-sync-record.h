@@ -137,4 +137,11 @@ KontorSyncRecord *kontor_sync_record_from_string  (const char             *json,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KontorSyncRecord, kontor_sync_record_free)
 
+/* Internal to the sync layer: a state in exactly the canonical form
+ * kontor_sync_record_to_string() writes, read at *pos (valid UTF-8) with
+ * every check of kontor_sync_record_from_json(); *pos is moved past it.
+ * NULL, without an error, for any other text (the caller then takes the
+ * general path, which says what is wrong). */
+KontorSyncRecord *_kontor_sync_record_read_canonical (const char **pos);
+
 G_END_DECLS

@@ -944,6 +944,107 @@ kontor_sync_json_parse (const char  *json,
   return g_steal_pointer (&node);
 }
 
+JsonNode *
+_kontor_sync_json_read_at (const char **pos,
+                           guint        depth,
+                           GError     **error)
+{
+  TextReader reader = { *pos, *pos, depth };
+  JsonNode *node = read_value (&reader, error);
+
+  if (node != NULL)
+    *pos = reader.pos;
+
+  return node;
+}
+
+gboolean
+_kontor_sync_read_uint (const char **pos,
+                        guint64      max,
+                        guint64     *value)
+{
+  const char *p = *pos;
+  guint64 v = 0;
+
+  if (*p == '0')
+    {
+      if (g_ascii_isdigit (p[1]))
+        return FALSE;
+      *value = 0;
+      *pos = p + 1;
+      return TRUE;
+    }
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  for (; g_ascii_isdigit (*p); p++)
+    {
+      guint digit = (guint) (*p - '0');
+
+      if (v > (max - digit) / 10)
+        return FALSE;
+      v = v * 10 + digit;
+    }
+  /* a fraction or an exponent makes it a double: not ours */
+  if (*p == '.' || *p == 'e' || *p == 'E')
+    return FALSE;
+
+  *value = v;
+  *pos = p;
+  return TRUE;
+}
+
+KontorVersionVector *
+_kontor_version_vector_read_canonical (const char **pos)
+{
+  g_autoptr(KontorVersionVector) vv = kontor_version_vector_new ();
+  const char *p = *pos;
+  gboolean first = TRUE;
+  guint64 last = 0;
+
+  if (*p != '{')
+    return NULL;
+  p++;
+  if (*p == '}')
+    {
+      *pos = p + 1;
+      return g_steal_pointer (&vv);
+    }
+
+  for (;;)
+    {
+      guint64 replica, counter;
+      VvEntry e;
+
+      if (*p != '"')
+        return NULL;
+      p++;
+      if (!_kontor_sync_read_uint (&p, G_MAXUINT32, &replica) || p[0] != '"' || p[1] != ':')
+        return NULL;
+      p += 2;
+      if (!_kontor_sync_read_uint (&p, G_MAXINT64, &counter) || counter == 0)
+        return NULL;
+      if (!first && replica <= last)
+        return NULL;
+      first = FALSE;
+      last = replica;
+      e.replica = (guint32) replica;
+      e.counter = counter;
+      g_array_append_val (vv->entries, e);
+
+      if (*p == ',')
+        {
+          p++;
+          continue;
+        }
+      if (*p == '}')
+        break;
+      return NULL;
+    }
+
+  *pos = p + 1;
+  return g_steal_pointer (&vv);
+}
+
 /* Canonical JSON writer ------------------------------------------------- */
 
 static void

@@ -109,6 +109,24 @@ JsonNode            *kontor_sync_json_parse         (const char *json,
                                                      GError    **error);
 char                *kontor_sync_json_to_string     (JsonNode   *node);
 
+/* Internal to the sync layer (the fast paths of kontor-sync-record.c and
+ * the sync client): the text they read is valid UTF-8 already.
+ *
+ * _kontor_sync_json_read_at() reads one value at *pos exactly as
+ * kontor_sync_json_parse() would at nesting depth, and moves *pos past it.
+ * _kontor_sync_read_uint() reads a decimal integer in canonical spelling
+ * (no sign, no leading zero) up to max. _kontor_version_vector_read_canonical()
+ * reads a vector only in the canonical form kontor_version_vector_to_string()
+ * writes (replicas ascending, counters from 1) and returns NULL, without an
+ * error, for any other text: callers then take the general path. */
+JsonNode            *_kontor_sync_json_read_at      (const char **pos,
+                                                     guint        depth,
+                                                     GError     **error);
+gboolean             _kontor_sync_read_uint         (const char **pos,
+                                                     guint64      max,
+                                                     guint64     *value);
+KontorVersionVector *_kontor_version_vector_read_canonical (const char **pos);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KontorVersionVector, kontor_version_vector_free)
 
 G_END_DECLS
