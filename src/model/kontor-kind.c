@@ -307,3 +307,26 @@ kontor_kind_validate (KontorKind               *self,
 
   return TRUE;
 }
+
+GStrv
+kontor_kind_dup_title_sort_keys (KontorKind *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  KontorField *last_name;
+
+  g_return_val_if_fail (KONTOR_IS_KIND (self), NULL);
+
+  last_name = kontor_kind_get_field (self, "last_name");
+  if (last_name != NULL && kontor_field_has_flag (last_name, KONTOR_FIELD_FLAG_TITLE))
+    g_strv_builder_add (builder, "last_name");
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      KontorField *f = g_ptr_array_index (self->fields, i);
+
+      if (kontor_field_has_flag (f, KONTOR_FIELD_FLAG_TITLE) && f != last_name)
+        g_strv_builder_add (builder, kontor_field_get_name (f));
+    }
+
+  return g_strv_builder_end (builder);
+}

@@ -46,6 +46,10 @@ void         kontor_kind_add_field       (KontorKind  *self,
 gboolean     kontor_kind_remove_field    (KontorKind  *self,
                                           const char  *name);
 /* The record's display title from its TITLE fields ("Anna Müller"). */
+/* The fields a list sorts by when sorted by title: people by last name
+ * first, then the other title fields in schema order. The store keeps one
+ * index over them, so the sort never reads every row. */
+GStrv        kontor_kind_dup_title_sort_keys (KontorKind *self);
 char        *kontor_kind_format_title    (KontorKind  *self,
                                           JsonObject  *values);
 

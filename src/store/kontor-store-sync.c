@@ -496,7 +496,7 @@ kontor_store_list_conflicts (KontorStore  *self,
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
   sqlite3_stmt *stmt = prepare (self, "SELECT id, kind, state FROM record WHERE conflicted != 0 "
-                                      "ORDER BY rid", error);
+                                      "ORDER BY +rid", error);
   int rc;
 
   if (stmt == NULL)

@@ -564,15 +564,43 @@ ensure_indexes (KontorStore  *self,
 {
   GPtrArray *kinds = kontor_schema_list_kinds (self->schema);
 
+  /* "what changed since the last visit" (the Today page), newest first */
+  if (!exec (self, "CREATE INDEX IF NOT EXISTS record_updated ON record (updated_at) "
+                   "WHERE deleted = 0", error))
+    return FALSE;
+
   for (guint i = 0; i < kinds->len; i++)
     {
       KontorKind *kind = g_ptr_array_index (kinds, i);
       GPtrArray *fields = kontor_kind_get_fields (kind);
 
+      g_auto(GStrv) title_keys = kontor_kind_dup_title_sort_keys (kind);
+
       for (guint j = 0; j < fields->len; j++)
         if (!_kontor_store_ensure_field_index (self, kontor_kind_get_name (kind),
                                  g_ptr_array_index (fields, j), error))
           return FALSE;
+
+      /* a title of several fields (a contact's last and first name): one
+       * index in the order lists sort by title, else every page of a
+       * sorted list would sort the whole kind */
+      if (g_strv_length (title_keys) > 1)
+        {
+          g_autoptr(GString) exprs = g_string_new (NULL);
+          g_autofree char *sql = NULL;
+
+          for (guint j = 0; title_keys[j] != NULL; j++)
+            {
+              g_autofree char *expr = _kontor_store_field_expr (kontor_kind_get_field (kind, title_keys[j]), "");
+
+              g_string_append_printf (exprs, "%s%s", j > 0 ? ", " : "", expr);
+            }
+          sql = g_strdup_printf ("CREATE INDEX IF NOT EXISTS \"ix_%s__title\" ON record (%s) "
+                                 "WHERE kind = '%s' AND deleted = 0",
+                                 kontor_kind_get_name (kind), exprs->str, kontor_kind_get_name (kind));
+          if (!exec (self, sql, error))
+            return FALSE;
+        }
     }
 
   return TRUE;
@@ -847,7 +875,9 @@ load_custom_fields (KontorStore  *self,
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT id, state, deleted FROM record "
                                 "WHERE kind = '" KONTOR_KIND_CUSTOM_FIELD "' "
-                                "ORDER BY rid", error);
+                                /* +rid: through the kind index and a small
+                                 * sort, not a scan of every record */
+                                "ORDER BY +rid", error);
   int rc;
 
   if (stmt == NULL)

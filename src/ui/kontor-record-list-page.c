@@ -350,28 +350,6 @@ on_view_sorter_changed (KontorRecordListPage *self)
   refresh (self);
 }
 
-static GStrv
-title_sort_keys (KontorKind *kind)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  GPtrArray *fields = kontor_kind_get_fields (kind);
-
-  /* people are sorted by last name */
-  if (kontor_kind_get_field (kind, "last_name") != NULL &&
-      kontor_field_has_flag (kontor_kind_get_field (kind, "last_name"), KONTOR_FIELD_FLAG_TITLE))
-    g_strv_builder_add (builder, "last_name");
-
-  for (guint i = 0; i < fields->len; i++)
-    {
-      KontorField *f = g_ptr_array_index (fields, i);
-
-      if (kontor_field_has_flag (f, KONTOR_FIELD_FLAG_TITLE) &&
-          g_strcmp0 (kontor_field_get_name (f), "last_name") != 0)
-        g_strv_builder_add (builder, kontor_field_get_name (f));
-    }
-
-  return g_strv_builder_end (builder);
-}
 
 static void
 add_column (KontorRecordListPage *self,
@@ -414,7 +392,7 @@ build_columns (KontorRecordListPage *self)
 {
   g_auto(GStrv) names = NULL;
 
-  add_column (self, NULL, title_sort_keys (self->kind_obj));
+  add_column (self, NULL, kontor_kind_dup_title_sort_keys (self->kind_obj));
 
   for (guint i = 0; i < G_N_ELEMENTS (kind_columns); i++)
     if (g_str_equal (kind_columns[i].kind, self->kind))
