@@ -60,6 +60,9 @@ struct _KontorRecordListPage
   KontorRecord        *probe_b;
   ColumnInfo          *probe_hit;
   gboolean             setting_sort;
+  guint                n_extra_shown;   /* columns after the title that fit */
+  int                  view_width;
+  guint                fit_idle;
 };
 
 G_DEFINE_FINAL_TYPE (KontorRecordListPage, kontor_record_list_page, ADW_TYPE_BIN)
@@ -90,6 +93,12 @@ static const struct { const char *label; const char *op; } operators[] = {
   { N_("is empty"), "?" },
   { N_("is not empty"), "!?" },
 };
+
+/* Columns after the title are shown only while the title keeps 220 px:
+ * at 360 px (a phone) the list is names only. Changing columns inside an
+ * allocation would allocate again, so it waits for an idle. */
+#define TITLE_MIN_WIDTH 220
+#define EXTRA_COLUMN_WIDTH 150
 
 /* Extra columns per kind (after the title); other kinds show the title. */
 static const struct { const char *kind; const char *fields; } kind_columns[] = {
@@ -376,11 +385,13 @@ add_column (KontorRecordListPage *self,
   info->column = gtk_column_view_column_new (title, factory);
   sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, info, NULL));
   gtk_column_view_column_set_sorter (info->column, sorter);
-  gtk_column_view_column_set_resizable (info->column, TRUE);
   if (field == NULL)
     gtk_column_view_column_set_expand (info->column, TRUE);
   else
-    gtk_column_view_column_set_fixed_width (info->column, 150);
+    {
+      gtk_column_view_column_set_resizable (info->column, TRUE);
+      gtk_column_view_column_set_fixed_width (info->column, EXTRA_COLUMN_WIDTH);
+    }
   gtk_column_view_append_column (self->column_view, info->column);
   g_object_unref (info->column);   /* the view holds it */
 
@@ -405,6 +416,47 @@ build_columns (KontorRecordListPage *self)
 
       if (field != NULL)
         add_column (self, field, g_strdupv ((GStrv) keys));
+    }
+}
+
+
+static gboolean
+fit_columns (gpointer user_data)
+{
+  KontorRecordListPage *self = user_data;
+
+  self->fit_idle = 0;
+  for (guint i = 1; i < self->columns->len; i++)
+    {
+      ColumnInfo *info = g_ptr_array_index (self->columns, i);
+
+      gtk_column_view_column_set_visible (info->column, i <= self->n_extra_shown);
+    }
+  /* the title takes the rest (GTK 4.8's column expansion does not fill a
+   * view whose columns shrank) */
+  if (self->columns->len > 0)
+    gtk_column_view_column_set_fixed_width (((ColumnInfo *) g_ptr_array_index (self->columns, 0))->column,
+                                            MAX (TITLE_MIN_WIDTH,
+                                                 self->view_width - (int) self->n_extra_shown * EXTRA_COLUMN_WIDTH - 2));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_view_width_changed (GtkAdjustment        *hadjustment,
+                       GParamSpec           *pspec,
+                       KontorRecordListPage *self)
+{
+  int width = (int) gtk_adjustment_get_page_size (hadjustment);
+  guint extra = self->columns->len > 0 ? self->columns->len - 1 : 0;
+  guint fit = width > TITLE_MIN_WIDTH ? (guint) (width - TITLE_MIN_WIDTH) / EXTRA_COLUMN_WIDTH : 0;
+
+  fit = MIN (fit, extra);
+  if (width > 0 && (fit != self->n_extra_shown || width != self->view_width))
+    {
+      self->n_extra_shown = fit;
+      self->view_width = width;
+      if (self->fit_idle == 0)
+        self->fit_idle = g_idle_add (fit_columns, self);
     }
 }
 
@@ -791,6 +843,10 @@ kontor_record_list_page_constructed (GObject *object)
 
   build_filter_editor (self);
   update_state (self);
+
+  /* the viewport's width: how many columns fit beside the name */
+  g_signal_connect_object (gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->column_view)),
+                           "notify::page-size", G_CALLBACK (on_view_width_changed), self, 0);
 }
 
 static void
@@ -800,6 +856,7 @@ kontor_record_list_page_dispose (GObject *object)
 
   if (self->store != NULL)
     g_clear_signal_handler (&self->store_changed_id, self->store);
+  g_clear_handle_id (&self->fit_idle, g_source_remove);
   if (self->column_view != NULL && gtk_column_view_get_sorter (self->column_view) != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
 
@@ -878,6 +935,7 @@ kontor_record_list_page_class_init (KontorRecordListPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+
   object_class->constructed = kontor_record_list_page_constructed;
   object_class->dispose = kontor_record_list_page_dispose;
   object_class->finalize = kontor_record_list_page_finalize;
@@ -928,6 +986,7 @@ kontor_record_list_page_class_init (KontorRecordListPageClass *klass)
 static void
 kontor_record_list_page_init (KontorRecordListPage *self)
 {
+  self->n_extra_shown = G_MAXUINT;   /* all, until the first allocation */
   self->columns = g_ptr_array_new_with_free_func ((GDestroyNotify) column_info_free);
   self->filter_fields = g_ptr_array_new ();
   self->conditions = g_ptr_array_new_with_free_func (g_free);
