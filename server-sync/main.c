@@ -160,7 +160,8 @@ run_admin (KontorServerStorage  *storage,
 
       if (!kontor_server_purge_tombstones (storage, horizon, &purged, &error))
         goto fail;
-      g_print (_("%u deleted records removed\n"), purged);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%u deleted record removed\n",
+                            "%u deleted records removed\n", purged), purged);
       return 0;
     }
 
@@ -171,8 +172,18 @@ run_admin (KontorServerStorage  *storage,
 
       if (!kontor_server_blobs_gc (storage, data_dir, min_age, &n_blobs, &n_partial, &error))
         goto fail;
-      g_print (_("%u unreferenced files and %u stale partial uploads removed\n"),
-               n_blobs, n_partial);
+      g_autofree char *files = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "%u unreferenced file",
+                                                             "%u unreferenced files",
+                                                             n_blobs), n_blobs);
+      g_autofree char *uploads = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                               "%u stale partial upload",
+                                                               "%u stale partial uploads",
+                                                               n_partial), n_partial);
+
+      /* Translators: the first %s is "N unreferenced files", the second
+       * "N stale partial uploads" */
+      g_print (_("%s and %s removed\n"), files, uploads);
       return 0;
     }
 
@@ -182,7 +193,9 @@ run_admin (KontorServerStorage  *storage,
 
       if (!kontor_server_prune_retired (storage, &rewritten, &error))
         goto fail;
-      g_print (_("%u records rewritten without retired replicas\n"), rewritten);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%u record rewritten without retired replicas\n",
+                            "%u records rewritten without retired replicas\n", rewritten),
+               rewritten);
       return 0;
     }
 

@@ -719,7 +719,9 @@ import_with_importer (KontorStore *store,
                               kontor_importer_get_n_skipped (importer),
                               kontor_importer_get_n_failed (importer));
       if (kontor_importer_get_n_organizations_created (importer) > 0)
-        g_string_append_printf (line, _("; %u organizations created"),
+        g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "; %u organization created",
+                                                   "; %u organizations created",
+                                                   kontor_importer_get_n_organizations_created (importer)),
                                 kontor_importer_get_n_organizations_created (importer));
       g_string_append_printf (line, " (%s", format == FORMAT_VCARD ? "vCard" : "CSV");
       if (kontor_importer_get_encoding (importer) != NULL &&
@@ -1024,13 +1026,20 @@ import_profile (KontorStore *store,
                                   s->file ? s->file : _("(in the profile)"));
           g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%5u row: ",
                                                      "%5u rows: ", s->n_rows), s->n_rows);
-          g_string_append_printf (line, o->dry_run ? _("%u would be imported") : _("%u imported"),
+          g_string_append_printf (line, o->dry_run
+                                  ? g_dngettext (GETTEXT_PACKAGE, "%u would be imported",
+                                                 "%u would be imported", s->n_imported)
+                                  : g_dngettext (GETTEXT_PACKAGE, "%u imported", "%u imported",
+                                                 s->n_imported),
                                   s->n_imported);
           g_string_append_printf (line, _(", %u in Kontor already"), s->n_existing);
           if (s->n_completed > 0)
             g_string_append_printf (line, _(" (%u given missing references)"), s->n_completed);
           if (s->n_merged > 0)
-            g_string_append_printf (line, _(", %u repeat an earlier row’s key"), s->n_merged);
+            g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE,
+                                                       ", %u repeats an earlier row’s key",
+                                                       ", %u repeat an earlier row’s key",
+                                                       s->n_merged), s->n_merged);
           g_string_append_printf (line, _(", %u skipped, %u failed"), s->n_skipped, s->n_failed);
           if (s->n_warnings > 0)
             g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, ", %u warning",

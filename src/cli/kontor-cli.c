@@ -692,8 +692,12 @@ run_sync_command (Options     *o,
                  "\"outbox\":%u}\n", stats.pushed, stats.duplicates, stats.rejected, stats.pulled,
                  kontor_store_outbox_count (store));
       else if (!o->quiet)
-        g_print (_("Sent %u changes, received %u; %u refused\n"), stats.pushed, stats.pulled,
-                 stats.rejected);
+        /* Translators: the plural is chosen by the number of changes sent (the
+         * first %u); the second is the number received, the third how many the
+         * server refused */
+        g_print (g_dngettext (GETTEXT_PACKAGE, "Sent %u change, received %u; %u refused\n",
+                              "Sent %u changes, received %u; %u refused\n", stats.pushed),
+                 stats.pushed, stats.pulled, stats.rejected);
       return KONTOR_CLI_EXIT_OK;
     }
 
@@ -1035,7 +1039,10 @@ run_command (Options     *o,
         return fail (o, error);
       if (!o->json)
         {
-          g_print (_("%u changes not yet sent\n"), kontor_store_outbox_count (store));
+          guint n_outbox = kontor_store_outbox_count (store);
+
+          g_print (g_dngettext (GETTEXT_PACKAGE, "%u change not yet sent\n",
+                                "%u changes not yet sent\n", n_outbox), n_outbox);
           for (guint i = 0; i < entries->len; i++)
             {
               g_autofree char *line = json_to_string (g_ptr_array_index (entries, i), FALSE);

@@ -15,7 +15,9 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* KONTOR_LOCALEDIR: translations of a build tree (tools/run sets it) */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KONTOR_LOCALEDIR") ? g_getenv ("KONTOR_LOCALEDIR")
+                                                                 : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

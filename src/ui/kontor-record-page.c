@@ -297,6 +297,47 @@ row_value (FieldRow  *fr,
     }
 }
 
+/* The title of the form for a new record of @kind: a whole sentence per
+ * built-in kind, so that translations can make the adjective agree with the
+ * kind's gender; a custom kind gets a neutral title with its @kind_label. */
+static char *
+new_record_title (const char *kind,
+                  const char *kind_label)
+{
+  static const struct { const char *kind; const char *title; } titles[] = {
+    /* Translators: title of the form for a new record of this kind */
+    { "contact", N_("New Contact") },
+    /* Translators: title of the form for a new record of this kind */
+    { "organization", N_("New Organization") },
+    /* Translators: title of the form for a new record of this kind */
+    { "lead", N_("New Lead") },
+    /* Translators: title of the form for a new record of this kind */
+    { "deal", N_("New Deal") },
+    /* Translators: title of the form for a new record of this kind */
+    { "activity", N_("New Activity") },
+    /* Translators: title of the form for a new record of this kind */
+    { "voice_note", N_("New Voice Note") },
+    /* Translators: title of the form for a new record of this kind */
+    { "pipeline", N_("New Pipeline") },
+    /* Translators: title of the form for a new record of this kind */
+    { "stage", N_("New Stage") },
+    /* Translators: title of the form for a new record of this kind */
+    { "product", N_("New Product") },
+    /* Translators: title of the form for a new record of this kind ("user") */
+    { "user", N_("New Sales Rep") },
+    /* Translators: title of the form for a new record of this kind */
+    { "team", N_("New Team") },
+  };
+
+  for (gsize i = 0; kind != NULL && i < G_N_ELEMENTS (titles); i++)
+    if (g_str_equal (kind, titles[i].kind))
+      return g_strdup (_(titles[i].title));
+
+  /* Translators: title of the form for a new record of a custom kind;
+   * %s is the kind's name, e.g. "New Record (Contract)" */
+  return g_strdup_printf (_("New Record (%s)"), kind_label);
+}
+
 static void
 update_header (KontorRecordPage *self)
 {
@@ -317,8 +358,7 @@ update_header (KontorRecordPage *self)
     }
   else
     {
-      /* Translators: title of the form for a new record, e.g. "New Contact" */
-      g_autofree char *title = g_strdup_printf (_("New %s"), kind_label);
+      g_autofree char *title = new_record_title (kontor_kind_get_name (self->kind_obj), kind_label);
 
       gtk_label_set_label (self->title_label, title);
       adw_window_title_set_title (self->window_title, title);

@@ -57,8 +57,8 @@ format_elapsed (gint64 ns)
   gint64 seconds = ns / GST_SECOND;
 
   /* Translators: elapsed recording time, minutes:seconds */
-  return g_strdup_printf (C_("elapsed time", "%" G_GINT64_FORMAT ":%02d"),
-                          seconds / 60, (int) (seconds % 60));
+  return g_strdup_printf (C_("elapsed time", "%d:%02d"),
+                          (int) (seconds / 60), (int) (seconds % 60));
 }
 
 static void

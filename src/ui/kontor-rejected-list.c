@@ -178,6 +178,48 @@ on_open (GtkButton          *button,
   g_signal_emit (self, signals[OPEN_RECORD], 0, item->record, item->kind);
 }
 
+/* The title of a rejected new record of @kind that has no title of its own:
+ * a whole phrase per built-in kind, so that translations can make the words
+ * agree with the kind's gender; a custom kind gets a neutral phrase with its
+ * @kind_label. */
+static char *
+new_record_title (const char *kind,
+                  const char *kind_label)
+{
+  static const struct { const char *kind; const char *title; } titles[] = {
+    /* Translators: a new record of this kind that the server refused to create */
+    { "contact", N_("A New Contact") },
+    /* Translators: a new record of this kind that the server refused to create */
+    { "organization", N_("A New Organization") },
+    /* Translators: a new record of this kind that the server refused to create */
+    { "lead", N_("A New Lead") },
+    /* Translators: a new record of this kind that the server refused to create */
+    { "deal", N_("A New Deal") },
+    /* Translators: a new record of this kind that the server refused to create */
+    { "activity", N_("A New Activity") },
+    /* Translators: a new record of this kind that the server refused to create */
+    { "voice_note", N_("A New Voice Note") },
+    /* Translators: a new record of this kind that the server refused to create */
+    { "pipeline", N_("A New Pipeline") },
+    /* Translators: a new record of this kind that the server refused to create */
+    { "stage", N_("A New Stage") },
+    /* Translators: a new record of this kind that the server refused to create */
+    { "product", N_("A New Product") },
+    /* Translators: a new record of this kind ("user") that the server refused to create */
+    { "user", N_("A New Sales Rep") },
+    /* Translators: a new record of this kind that the server refused to create */
+    { "team", N_("A New Team") },
+  };
+
+  for (gsize i = 0; kind != NULL && i < G_N_ELEMENTS (titles); i++)
+    if (g_str_equal (kind, titles[i].kind))
+      return g_strdup (_(titles[i].title));
+
+  /* Translators: a new record of a custom kind that the server refused to
+   * create; %s is the kind's name, e.g. "A New Record (Contract)" */
+  return g_strdup_printf (_("A New Record (%s)"), kind_label);
+}
+
 static GtkWidget *
 build_item (KontorRejectedList *self,
             KontorRejected     *rejected,
@@ -199,8 +241,7 @@ build_item (KontorRejectedList *self,
     /* Translators: a record's title and its kind, e.g. "Anna Müller (Contact)" */
     title = g_strdup_printf (_("%s (%s)"), kontor_record_get_title (record), kind_label);
   else
-    /* Translators: %s is the kind of a record the server refused to create */
-    title = g_strdup_printf (_("A new %s"), kind_label);
+    title = new_record_title (rejected->kind, kind_label);
   /* Translators: %s is the server's reason */
   reason = g_strdup_printf (_("The server refused this change: %s"), rejected->reason);
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);

@@ -61,8 +61,8 @@ format_time (gint64 ns)
   gint64 seconds = MAX (ns, 0) / GST_SECOND;
 
   /* Translators: a playback time, minutes:seconds */
-  return g_strdup_printf (C_("playback time", "%" G_GINT64_FORMAT ":%02d"),
-                          seconds / 60, (int) (seconds % 60));
+  return g_strdup_printf (C_("playback time", "%d:%02d"),
+                          (int) (seconds / 60), (int) (seconds % 60));
 }
 
 static void
