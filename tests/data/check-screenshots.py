@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Every screenshot the metainfo names exists in docs/screenshots/ as a PNG
+# Every screenshot the metainfo names exists in data/screenshots/ as a PNG
 # and has a caption; one of them is the default; the newest release is the
 # project's version.
 #
