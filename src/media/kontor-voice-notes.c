@@ -277,24 +277,115 @@ referenced_blobs (KontorStore  *store,
           if (kontor_field_get_field_type (f) == KONTOR_FIELD_BLOB)
             g_ptr_array_add (blob_fields, (gpointer) kontor_field_get_name (f));
         }
-      if (blob_fields->len == 0)
-        continue;
+      /* one query per blob field, of the records that have one: a few
+       * photos among 100,000 contacts are read, not every contact */
+      for (guint j = 0; j < blob_fields->len; j++)
+        {
+          const char *field = g_ptr_array_index (blob_fields, j);
 
-      query = kontor_query_new (kontor_kind_get_name (kind));
-      records = kontor_store_query (store, query, 0, 0, error);
-      if (records == NULL)
-        return NULL;
-      for (guint r = 0; r < records->len; r++)
-        for (guint j = 0; j < blob_fields->len; j++)
-          {
-            const char *hash = kontor_record_get_string (g_ptr_array_index (records, r),
-                                                         g_ptr_array_index (blob_fields, j));
-            if (hash_is_valid (hash))
-              g_hash_table_add (set, g_strdup (hash));
-          }
+          query = kontor_query_new (kontor_kind_get_name (kind));
+          kontor_query_add_condition (query, field, KONTOR_QUERY_NOT_EMPTY, NULL);
+          records = kontor_store_query (store, query, 0, 0, error);
+          g_clear_pointer (&query, kontor_query_unref);
+          if (records == NULL)
+            return NULL;
+          for (guint r = 0; r < records->len; r++)
+            {
+              const char *hash = kontor_record_get_string (g_ptr_array_index (records, r), field);
+
+              if (hash_is_valid (hash))
+                g_hash_table_add (set, g_strdup (hash));
+            }
+          g_clear_pointer (&records, g_ptr_array_unref);
+        }
     }
 
   return g_steal_pointer (&set);
+}
+
+/* Files held back from clean-up: hash -> monotonic expiry (gint64 *). */
+static GHashTable *
+held_files (KontorStore *store)
+{
+  GHashTable *held = g_object_get_data (G_OBJECT (store), "kontor-voice-notes-held");
+
+  if (held == NULL)
+    {
+      held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_object_set_data_full (G_OBJECT (store), "kontor-voice-notes-held", held,
+                              (GDestroyNotify) g_hash_table_unref);
+    }
+  return held;
+}
+
+static gboolean
+is_held (KontorStore *store,
+         const char  *hash)
+{
+  GHashTable *held = g_object_get_data (G_OBJECT (store), "kontor-voice-notes-held");
+  gint64 *until = held ? g_hash_table_lookup (held, hash) : NULL;
+
+  if (until == NULL)
+    return FALSE;
+  if (*until > g_get_monotonic_time ())
+    return TRUE;
+  g_hash_table_remove (held, hash);
+  return FALSE;
+}
+
+static gboolean
+collect_after_hold (gpointer data)
+{
+  g_autoptr(KontorStore) store = g_weak_ref_get (data);
+  g_autoptr(GError) error = NULL;
+
+  if (store != NULL && !kontor_voice_notes_collect_garbage (store, NULL, &error))
+    g_debug ("Cleaning up voice note files failed: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+void
+kontor_voice_notes_hold_files (KontorStore  *store,
+                               KontorRecord *record,
+                               guint         seconds)
+{
+  KontorKind *kind;
+  GPtrArray *fields;
+  GWeakRef *ref;
+
+  g_return_if_fail (KONTOR_IS_STORE (store));
+  g_return_if_fail (KONTOR_IS_RECORD (record));
+
+  kind = kontor_schema_get_kind (kontor_store_get_schema (store), kontor_record_get_kind (record));
+  fields = kind ? kontor_kind_get_fields (kind) : NULL;
+  for (guint i = 0; fields != NULL && i < fields->len; i++)
+    {
+      KontorField *f = g_ptr_array_index (fields, i);
+      const char *hash;
+      gint64 *until;
+
+      if (kontor_field_get_field_type (f) != KONTOR_FIELD_BLOB)
+        continue;
+      hash = kontor_record_get_string (record, kontor_field_get_name (f));
+      if (!hash_is_valid (hash))
+        continue;
+      until = g_new (gint64, 1);
+      *until = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+      g_hash_table_replace (held_files (store), g_strdup (hash), until);
+    }
+
+  /* once the hold is over, what is still unreferenced goes */
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, store);
+  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT_IDLE, seconds + 1, collect_after_hold, ref,
+                              weak_ref_free);
 }
 
 gboolean
@@ -332,7 +423,7 @@ kontor_voice_notes_collect_garbage (KontorStore  *store,
           if (g_hash_table_contains (refs, hash))
             continue;
         }
-      else if (!hash_is_valid (name) || g_hash_table_contains (refs, name))
+      else if (!hash_is_valid (name) || g_hash_table_contains (refs, name) || is_held (store, name))
         continue;
 
       path = g_build_filename (dir, name, NULL);
@@ -649,6 +740,16 @@ on_watched_store_changed (KontorStore *store,
                           const char  *kind,
                           StoreWatch  *watch)
 {
+  KontorKind *k = kind ? kontor_schema_get_kind (kontor_store_get_schema (store), kind) : NULL;
+  GPtrArray *fields = k ? kontor_kind_get_fields (k) : NULL;
+  gboolean has_blob = FALSE;
+
+  /* only a kind with files can drop a file */
+  for (guint i = 0; fields != NULL && i < fields->len && !has_blob; i++)
+    has_blob = kontor_field_get_field_type (g_ptr_array_index (fields, i)) == KONTOR_FIELD_BLOB;
+  if (k != NULL && !has_blob)
+    return;
+
   /* one clean-up after a burst of changes (a sync applies many) */
   if (watch->idle_id == 0)
     watch->idle_id = g_idle_add (collect_in_idle, watch);

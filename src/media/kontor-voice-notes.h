@@ -122,6 +122,12 @@ GFile        *kontor_voice_notes_fetch_finish       (KontorStore          *store
  * (a local delete, an erasure, or a sync that brought deletes), whether or
  * not an account is set up. Lives as long as the store. */
 void          kontor_voice_notes_watch_store        (KontorStore          *store);
+/* Keeps the files of record (its blob fields: a voice note's audio, a
+ * photo) from every clean-up for the next seconds, so that an Undo of its
+ * delete finds them; the clean-up runs again when the hold ends. */
+void          kontor_voice_notes_hold_files         (KontorStore          *store,
+                                                     KontorRecord         *record,
+                                                     guint                 seconds);
 
 /* After every completed sync of engine: uploads pending audio, removes
  * files of deleted notes and, when prefetch is TRUE, downloads the audio

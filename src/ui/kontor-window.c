@@ -426,6 +426,10 @@ action_delete_record (GtkWidget  *widget,
   KontorRecordPage *page = current_record_page (self);
   AdwToast *undo;
 
+  /* the audio of a voice note (or a photo) must still be there for Undo:
+   * held from clean-up for longer than the toast stays */
+  if (record != NULL)
+    kontor_voice_notes_hold_files (self->store, record, 60);
   if (record == NULL || !kontor_store_delete (self->store, id, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Cannot delete: %s"), error->message);

@@ -11,6 +11,7 @@
 #include "kontor-record-list-page.h"
 #include "kontor-record-page.h"
 #include "kontor-ui-test.h"
+#include "kontor-voice-notes.h"
 #include "kontor-window.h"
 
 typedef struct
@@ -217,6 +218,49 @@ test_contact_lifecycle (Fixture       *f,
   g_assert_cmpstr (kontor_record_get_id (kontor_record_page_get_record (page)), ==, id);
 }
 
+/* Undo of a deleted voice note brings its audio back too: the file is
+ * held from the clean-up that runs after every change. */
+static void
+test_voice_note_undo (Fixture       *f,
+                      gconstpointer  data)
+{
+  KontorStore *store = f->ts->store;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contact = kontor_test_create (store, "contact", "last_name", "Jäger", NULL);
+  g_autofree char *src_path = g_build_filename (f->ts->dir, "note.ogg", NULL);
+  g_autoptr(GFile) src = g_file_new_for_path (src_path);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(KontorRecord) note = NULL;
+  g_autoptr(KontorRecord) back = NULL;
+  g_autoptr(GFile) audio = NULL;
+  g_autofree char *hash = NULL;
+
+  g_assert_true (g_file_set_contents (src_path, "OggS not really audio, but bytes to keep", -1, &error));
+  hash = kontor_voice_notes_store_blob (store, src, &error);
+  g_assert_no_error (error);
+  note = kontor_voice_notes_create (store, hash, 1500, now, "contact", contact, "Nach dem Termin", &error);
+  g_assert_no_error (error);
+  audio = kontor_voice_notes_get_audio_file (store, note);
+  g_assert_true (g_file_query_exists (audio, NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.delete-record", "s",
+                                             kontor_record_get_id (note)));
+  /* the clean-up after the change has run (an idle), the file stays */
+  kontor_test_spin (500);
+  back = kontor_store_get (store, kontor_record_get_id (note), &error);
+  g_assert_true (kontor_record_get_deleted (back));
+  g_clear_object (&back);
+  g_assert_true (g_file_query_exists (audio, NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo-delete", "s",
+                                             kontor_record_get_id (note)));
+  kontor_test_spin (300);
+  back = kontor_store_get (store, kontor_record_get_id (note), &error);
+  g_assert_false (kontor_record_get_deleted (back));
+  g_assert_cmpstr (kontor_record_get_string (back, "audio"), ==, hash);
+  g_assert_true (g_file_query_exists (audio, NULL));
+}
+
 static void
 test_areas (Fixture       *f,
             gconstpointer  data)
@@ -311,6 +355,8 @@ main (int   argc,
 
   g_test_add ("/ui/window/contact-lifecycle", Fixture, NULL, fixture_set_up,
               test_contact_lifecycle, fixture_tear_down);
+  g_test_add ("/ui/window/voice-note-undo", Fixture, NULL, fixture_set_up, test_voice_note_undo,
+              fixture_tear_down);
   g_test_add ("/ui/window/areas", Fixture, NULL, fixture_set_up, test_areas, fixture_tear_down);
   g_test_add ("/ui/window/narrow", Fixture, GINT_TO_POINTER (360), fixture_set_up, test_narrow,
               fixture_tear_down);
