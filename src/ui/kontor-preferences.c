@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "kontor-preferences.h"
+#include "kontor-transcriber.h"
 
 /* A region or currency code entry: applied with its button, refused with
  * the store's message under the row. */
@@ -167,6 +168,24 @@ kontor_preferences_window_new (KontorStore *store,
       g_settings_bind (settings, "download-voice-notes-ahead", ahead_switch, "active",
                        G_SETTINGS_BIND_DEFAULT);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (sync), ahead);
+
+      /* only where the local engine is installed */
+      if (kontor_transcriber_is_available ())
+        {
+          GtkWidget *transcribe = adw_action_row_new ();
+          GtkWidget *transcribe_switch = gtk_switch_new ();
+
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (transcribe), _("Transcribe new voice notes"));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (transcribe),
+                                       _("English speech only. The words become searchable; "
+                                         "nothing leaves this computer."));
+          gtk_widget_set_valign (transcribe_switch, GTK_ALIGN_CENTER);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (transcribe), transcribe_switch);
+          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (transcribe), transcribe_switch);
+          g_settings_bind (settings, "transcribe-voice-notes", transcribe_switch, "active",
+                           G_SETTINGS_BIND_DEFAULT);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (sync), transcribe);
+        }
       adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (sync));
     }
 

@@ -27,6 +27,7 @@
 #include "kontor-sync-indicator.h"
 #include "kontor-timeline.h"
 #include "kontor-today-page.h"
+#include "kontor-transcriber.h"
 #include "kontor-voice-note-row.h"
 #include "kontor-voice-notes.h"
 #include "kontor-window.h"
@@ -51,6 +52,8 @@ struct _KontorWindow
   KontorStore          *store;
   KontorSyncController *sync;
   KontorSyncEngine     *attached_engine;   /* the engine voice notes follow */
+  KontorTranscriber    *transcriber;       /* created on first use */
+  GCancellable         *cancellable;
   char                 *area;
 };
 
@@ -632,12 +635,55 @@ action_sync_now (GtkWidget  *widget,
 /* ---------------------------------------------------------------------- */
 /* Voice notes on record pages                                            */
 
+static GSettings *
+window_settings (KontorWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  return KONTOR_IS_APPLICATION (app) ? kontor_application_get_settings (KONTOR_APPLICATION (app)) : NULL;
+}
+
+static void
+on_transcribed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KontorWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KontorRecord) note = kontor_transcriber_transcribe_finish (KONTOR_TRANSCRIBER (source),
+                                                                      result, &error);
+
+  if (note != NULL)
+    toast (self, _("Transcript added to the voice note"));
+  else if (g_error_matches (error, KONTOR_TRANSCRIBER_ERROR, KONTOR_TRANSCRIBER_ERROR_NO_SPEECH))
+    toast (self, _("No words were recognized in the voice note"));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_("The voice note could not be transcribed: %s"),
+                                               error->message);
+
+      toast (self, text);
+    }
+}
+
 static void
 on_recorder_saved (GtkWidget    *panel,
                    KontorRecord *note,
                    KontorWindow *self)
 {
+  GSettings *settings = window_settings (self);
+
   toast (self, _("Voice note saved"));
+
+  /* opt-in (the model is English), off the main thread, local only */
+  if (settings != NULL && g_settings_get_boolean (settings, "transcribe-voice-notes") &&
+      kontor_transcriber_is_available ())
+    {
+      if (self->transcriber == NULL)
+        self->transcriber = kontor_transcriber_new (self->store);
+      kontor_transcriber_transcribe_async (self->transcriber, note, self->cancellable,
+                                           on_transcribed, g_object_ref (self));
+    }
 }
 
 static void
@@ -724,9 +770,7 @@ static void
 on_engine_changed (KontorWindow *self)
 {
   KontorSyncEngine *engine = kontor_sync_controller_get_engine (self->sync);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  GSettings *settings = KONTOR_IS_APPLICATION (app)
-                        ? kontor_application_get_settings (KONTOR_APPLICATION (app)) : NULL;
+  GSettings *settings = window_settings (self);
 
   if (engine == NULL || engine == self->attached_engine)
     return;
@@ -880,9 +924,12 @@ kontor_window_dispose (GObject *object)
 
   if (self->sync != NULL)
     kontor_sync_controller_stop (self->sync);
+  g_cancellable_cancel (self->cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), KONTOR_TYPE_WINDOW);
 
+  g_clear_object (&self->transcriber);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->attached_engine);
   g_clear_object (&self->sync);
   g_clear_object (&self->store);
@@ -1017,4 +1064,5 @@ static void
 kontor_window_init (KontorWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }
