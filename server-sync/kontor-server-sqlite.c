@@ -16,13 +16,28 @@
 
 #define SERVER_SCHEMA_VERSION 1
 
+/* WAL checkpoints run on a thread of their own, outside the requests: a
+ * commit that leaves at least CHECKPOINT_PAGES pages in the WAL (SQLite's
+ * own autocheckpoint threshold) asks for one. A commit is durable once its
+ * WAL frames are synced (synchronous = FULL), so a checkpoint only copies
+ * them into the database file. Should the WAL still grow past
+ * CHECKPOINT_INLINE_PAGES (the thread cannot keep up), the commit
+ * checkpoints itself as before. */
+#define CHECKPOINT_PAGES 1000
+#define CHECKPOINT_INLINE_PAGES 50000
+
 struct _KontorServerSqlite
 {
-  GObject     parent_instance;
-  sqlite3    *db;
-  GHashTable *stmts;
-  gint64      seq;      /* last sequence number handed out */
-  int         depth;
+  GObject      parent_instance;
+  sqlite3     *db;
+  GHashTable  *stmts;
+  gint64       seq;       /* last sequence number handed out */
+  gboolean     seq_dirty; /* seq not yet written to meta in this transaction */
+  int          depth;
+  char        *path;
+  GThreadPool *checkpointer;
+  sqlite3     *checkpoint_db;      /* the checkpoint thread's own connection */
+  gint         checkpoint_pending; /* atomic */
 };
 
 static void storage_iface_init (KontorServerStorageInterface *iface);
@@ -141,6 +156,7 @@ sq_begin (KontorServerStorage  *storage,
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
   self->depth = 1;
+  self->seq_dirty = FALSE;
   /* another process (an admin command) may have written since: with the
    * write lock held, the file's sequence number is the truth */
   reload_seq (self);
@@ -166,6 +182,27 @@ sq_commit (KontorServerStorage  *storage,
 
   g_return_val_if_fail (self->depth == 1, FALSE);
   self->depth = 0;
+  /* the feed position, written once per transaction instead of per record */
+  if (self->seq_dirty)
+    {
+      sqlite3_stmt *stmt = prepare (self, "UPDATE meta SET value = ? WHERE key = 'last_seq'",
+                                    error);
+
+      self->seq_dirty = FALSE;
+      if (stmt == NULL)
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          reload_seq (self);
+          return FALSE;
+        }
+      sqlite3_bind_int64 (stmt, 1, self->seq);
+      if (!done (self, stmt, error))
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          reload_seq (self);
+          return FALSE;
+        }
+    }
   if (!exec (self, "COMMIT", error))
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -183,6 +220,7 @@ sq_rollback (KontorServerStorage *storage)
   if (self->depth == 0)
     return;
   self->depth = 0;
+  self->seq_dirty = FALSE;
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   reload_seq (self);
 }
@@ -535,14 +573,9 @@ sq_record_put (KontorServerStorage  *storage,
   if (!done (self, stmt, error))
     return FALSE;
 
-  stmt = prepare (self, "UPDATE meta SET value = ? WHERE key = 'last_seq'", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, next);
-  if (!done (self, stmt, error))
-    return FALSE;
-
+  /* meta's last_seq is written by commit, in the same transaction */
   self->seq = next;
+  self->seq_dirty = TRUE;
   if (seq)
     *seq = next;
   return TRUE;
@@ -870,6 +903,58 @@ storage_iface_init (KontorServerStorageInterface *iface)
   iface->audit_list = sq_audit_list;
 }
 
+/* --- WAL checkpoints, outside the requests --------------------------- */
+
+static void
+checkpoint_run (gpointer data,
+                gpointer user_data)
+{
+  KontorServerSqlite *self = user_data;
+
+  /* a commit from now on asks again */
+  g_atomic_int_set (&self->checkpoint_pending, 0);
+
+  if (self->checkpoint_db == NULL)
+    {
+      sqlite3 *db = NULL;
+
+      if (sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+          sqlite3_exec (db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
+        {
+          g_warning ("Cannot open %s for checkpoints: %s", self->path,
+                     db ? sqlite3_errmsg (db) : "out of memory");
+          sqlite3_close_v2 (db);
+          return;
+        }
+      self->checkpoint_db = db;
+    }
+
+  /* PASSIVE: never waits for the request connection, which may write
+   * meanwhile; what it leaves is taken by the next checkpoint */
+  sqlite3_wal_checkpoint_v2 (self->checkpoint_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+/* Called by SQLite after each commit of the request connection, with the
+ * commit durable already. Replaces the automatic checkpoint. */
+static int
+on_wal_commit (void       *data,
+               sqlite3    *db,
+               const char *name,
+               int         pages)
+{
+  KontorServerSqlite *self = data;
+
+  if (pages >= CHECKPOINT_INLINE_PAGES)
+    {
+      sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      return SQLITE_OK;
+    }
+  if (pages >= CHECKPOINT_PAGES && self->checkpointer != NULL &&
+      g_atomic_int_compare_and_exchange (&self->checkpoint_pending, 0, 1))
+    g_thread_pool_push (self->checkpointer, GINT_TO_POINTER (1), NULL);
+  return SQLITE_OK;
+}
+
 static void
 finalize_stmt (gpointer stmt)
 {
@@ -881,9 +966,15 @@ kontor_server_sqlite_finalize (GObject *object)
 {
   KontorServerSqlite *self = (KontorServerSqlite *) object;
 
+  /* waits for a running checkpoint */
+  if (self->checkpointer != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->checkpointer), FALSE, TRUE);
+  if (self->checkpoint_db)
+    sqlite3_close_v2 (self->checkpoint_db);
   g_clear_pointer (&self->stmts, g_hash_table_unref);
   if (self->db)
     sqlite3_close_v2 (self->db);
+  g_free (self->path);
 
   G_OBJECT_CLASS (kontor_server_sqlite_parent_class)->finalize (object);
 }
@@ -951,6 +1042,10 @@ kontor_server_sqlite_open (const char  *data_dir,
        * edits reads as many records, which must not go to the disk */
       !exec (self, "PRAGMA cache_size = -65536", error))
     return NULL;
+
+  self->path = g_strdup (path);
+  self->checkpointer = g_thread_pool_new (checkpoint_run, self, 1, FALSE, NULL);
+  sqlite3_wal_hook (self->db, on_wal_commit, self);
 
   if (version < 1)
     {

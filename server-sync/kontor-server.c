@@ -677,22 +677,177 @@ value_is_boolean (JsonNode *node)
 
 /* Applies one op inside the request's transaction. FALSE means a storage
  * failure (the request fails); a rejected op is a result, not a failure. */
+/* The op's partial state written directly in the canonical form, read by
+ * the canonical reader and kept only when it writes back the very same
+ * text: then it is the state kontor_sync_op_to_record() makes (equal
+ * states have equal text). Plain values only (strings, integers, booleans,
+ * null); anything else returns NULL and takes the general path. */
+static KontorSyncRecord *
+op_state_canonical (const KontorSyncOp  *op,
+                    char               **canonical)
+{
+  g_autoptr(GList) names = json_object_get_members (op->fields);
+  g_autoptr(GString) text = g_string_new ("{\"vv\":");
+  g_autofree char *vv = kontor_version_vector_to_string (op->vv);
+  g_autofree char *written = NULL;
+  KontorSyncRecord *rec;
+  const char *end;
+
+  names = g_list_sort (names, (GCompareFunc) strcmp);
+  g_string_append (text, vv);
+  g_string_append (text, ",\"f\":{");
+  for (GList *l = names; l; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *value = json_object_get_member (op->fields, name);
+      g_autofree char *value_text = NULL;
+
+      if (name[0] == '\0')
+        return NULL;
+      for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || g_ascii_isdigit (*p) || *p == '_'))
+          return NULL;
+      if (!JSON_NODE_HOLDS_NULL (value) &&
+          !(JSON_NODE_HOLDS_VALUE (value) &&
+            (json_node_get_value_type (value) == G_TYPE_STRING ||
+             json_node_get_value_type (value) == G_TYPE_INT64 ||
+             json_node_get_value_type (value) == G_TYPE_BOOLEAN)))
+        return NULL;
+
+      value_text = kontor_sync_json_to_string (value);
+      if (l != names)
+        g_string_append_c (text, ',');
+      g_string_append_printf (text, "\"%s\":[{\"d\":[%u,%" G_GUINT64_FORMAT "],\"v\":%s",
+                              name, op->dot.replica, op->dot.counter, value_text);
+      if (g_str_equal (name, KONTOR_SYNC_FIELD_DELETED) &&
+          json_node_get_value_type (value) == G_TYPE_BOOLEAN && json_node_get_boolean (value))
+        {
+          /* as kontor_sync_op_to_record(): the vector before the edit */
+          g_autoptr(KontorVersionVector) before = kontor_version_vector_copy (op->vv);
+          g_autofree char *context = NULL;
+
+          kontor_version_vector_set (before, op->dot.replica, op->dot.counter - 1);
+          context = kontor_version_vector_to_string (before);
+          g_string_append (text, ",\"c\":");
+          g_string_append (text, context);
+        }
+      g_string_append (text, "}]");
+    }
+  g_string_append (text, "}}");
+
+  if (!g_utf8_validate (text->str, text->len, NULL))
+    return NULL;
+  end = text->str;
+  rec = _kontor_sync_record_read_canonical (&end);
+  if (rec == NULL)
+    return NULL;
+  if (*end != '\0' || !g_str_equal ((written = kontor_sync_record_to_string (rec)), text->str))
+    {
+      kontor_sync_record_free (rec);
+      return NULL;
+    }
+  *canonical = g_steal_pointer (&written);
+  return rec;
+}
+
+/* kontor_sync_op_to_record() and kontor_sync_op_hash() of an op, the
+ * state made once for both: the same text, so the same hash. */
+static KontorSyncRecord *
+op_state_and_hash (const KontorSyncOp  *op,
+                   char               **hash,
+                   GError             **error)
+{
+  g_autofree char *state = NULL;
+  g_autofree char *text = NULL;
+  KontorSyncRecord *rec = op_state_canonical (op, &state);
+
+  if (rec == NULL)
+    {
+      rec = kontor_sync_op_to_record (op, error);
+      state = rec ? kontor_sync_record_to_string (rec) : g_strdup ("?");
+    }
+  text = g_strdup_printf ("%s\n%s\n%s", op->record, op->kind, state);
+  *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  return rec;
+}
+
+/* A string as JsonGenerator writes it, except that U+001F is escaped
+ * too (json-glib 1.6 leaves it raw, which is not JSON). */
+static void
+append_json_string (GString    *out,
+                    const char *str)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = str; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\u%04x", (guint) c);
+          else
+            g_string_append_c (out, (char) c);
+          break;
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+/* One entry of the push answer's results, as JsonBuilder wrote it. */
+static void
+append_op_result (GString            *out,
+                  const KontorSyncOp *op,
+                  const OpResult     *r)
+{
+  g_string_append_printf (out, "{\"counter\":%" G_GINT64_FORMAT ",\"status\":",
+                          (gint64) op->dot.counter);
+  append_json_string (out, r->status);
+  if (r->reason != NULL)
+    {
+      g_string_append (out, ",\"reason\":");
+      append_json_string (out, r->reason);
+    }
+  if (r->conflicts != NULL && r->conflicts->len > 0)
+    {
+      g_string_append (out, ",\"conflicts\":[");
+      for (guint j = 0; j < r->conflicts->len; j++)
+        {
+          if (j > 0)
+            g_string_append_c (out, ',');
+          append_json_string (out, g_ptr_array_index (r->conflicts, j));
+        }
+      g_string_append_c (out, ']');
+    }
+  g_string_append_c (out, '}');
+}
+
+/* op_state and op_error: kontor_sync_op_to_record() of the op, made by the
+ * caller (NULL and its error when the op has no valid partial state). */
 static gboolean
-apply_op (KontorServer  *self,
-          gint64         user_id,
-          KontorSyncOp  *op,
-          OpResult      *result,
-          GError       **error)
+apply_op (KontorServer      *self,
+          gint64             user_id,
+          KontorSyncOp      *op,
+          KontorSyncRecord  *op_state,
+          const GError      *op_error,
+          OpResult          *result,
+          GError           **error)
 {
   KontorKind *kind = kontor_schema_get_kind (self->schema, op->kind);
   g_autofree char *db_kind = NULL;
   g_autofree char *db_state = NULL;
   g_autoptr(KontorSyncRecord) state = NULL;
-  g_autoptr(KontorSyncRecord) op_state = NULL;
   g_autoptr(JsonObject) check = json_object_new ();
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GList) names = NULL;
-  g_autoptr(GError) local = NULL;
   g_autoptr(JsonNode) fields_node = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *fields_json = NULL;
   g_autofree char *state_json = NULL;
@@ -765,11 +920,10 @@ apply_op (KontorServer  *self,
       return TRUE;
     }
 
-  op_state = kontor_sync_op_to_record (op, &local);
   if (op_state == NULL)
     {
       result->status = "rejected";
-      result->reason = g_strdup (local->message);
+      result->reason = g_strdup (op_error ? op_error->message : _("malformed"));
       return TRUE;
     }
 
@@ -894,7 +1048,9 @@ handle_push (SoupServer        *soup,
   for (guint i = 0; i < ops->len; i++)
     {
       KontorSyncOp *op = g_ptr_array_index (ops, i);
-      g_autofree char *hash = kontor_sync_op_hash (op);
+      g_autoptr(GError) op_error = NULL;
+      g_autofree char *hash = NULL;
+      g_autoptr(KontorSyncRecord) op_state = op_state_and_hash (op, &hash, &op_error);
       OpResult r = { 0 };
 
       if (op->dot.counter <= applied_upto)
@@ -940,7 +1096,7 @@ handle_push (SoupServer        *soup,
         }
       else
         {
-          if (!apply_op (self, user_id, op, &r, &error))
+          if (!apply_op (self, user_id, op, op_state, op_error, &r, &error))
             {
               op_result_clear (&r);
               goto storage_failed;
@@ -967,36 +1123,9 @@ handle_push (SoupServer        *soup,
             n_applied++;
         }
 
-      {
-        g_autoptr(JsonBuilder) b = json_builder_new ();
-        g_autoptr(JsonNode) node = NULL;
-        g_autofree char *text = NULL;
-
-        json_builder_begin_object (b);
-        json_builder_set_member_name (b, "counter");
-        json_builder_add_int_value (b, (gint64) op->dot.counter);
-        json_builder_set_member_name (b, "status");
-        json_builder_add_string_value (b, r.status);
-        if (r.reason != NULL)
-          {
-            json_builder_set_member_name (b, "reason");
-            json_builder_add_string_value (b, r.reason);
-          }
-        if (r.conflicts != NULL && r.conflicts->len > 0)
-          {
-            json_builder_set_member_name (b, "conflicts");
-            json_builder_begin_array (b);
-            for (guint j = 0; j < r.conflicts->len; j++)
-              json_builder_add_string_value (b, g_ptr_array_index (r.conflicts, j));
-            json_builder_end_array (b);
-          }
-        json_builder_end_object (b);
-        node = json_builder_get_root (b);
-        text = json_to_string (node, FALSE);
-        if (i > 0)
-          g_string_append_c (out, ',');
-        g_string_append (out, text);
-      }
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_op_result (out, op, &r);
       op_result_clear (&r);
     }
 
