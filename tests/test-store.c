@@ -671,6 +671,48 @@ test_two_connections (Fixture       *f,
                                                                    "contact"), "hobby"));
 }
 
+/* A second store of the same file in this process must not drop the first
+ * one's locks (closing any descriptor of a file drops all of a process's
+ * POSIX locks on it): else another program that opens and closes the file
+ * takes it for unused and deletes the WAL under the app. */
+static void
+test_locks_kept (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KontorStore) other = NULL;
+  g_autoptr(KontorRecord) first = create (f->store, "contact", "{\"last_name\":\"Erster\"}");
+  g_autoptr(KontorRecord) second = NULL;
+  g_autoptr(KontorRecord) seen = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(GSubprocess) sqlite = NULL;
+
+  other = kontor_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  /* another program reads the file and closes it */
+  sqlite = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error,
+                             "sqlite3", f->path, "SELECT count(*) FROM record WHERE kind = 'contact'",
+                             NULL);
+  if (sqlite == NULL)
+    {
+      g_test_skip ("sqlite3 is not installed");
+      return;
+    }
+  g_assert_true (g_subprocess_communicate_utf8 (sqlite, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_strstrip (out), ==, "1");
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  /* both stores go on working and see each other's writes */
+  second = create (f->store, "contact", "{\"last_name\":\"Zweiter\"}");
+  seen = kontor_store_get (other, kontor_record_get_id (second), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kontor_record_get_title (seen), ==, "Zweiter");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -688,6 +730,7 @@ main (int    argc,
   ADD ("/store/refuse-bad-files", test_refuse_bad_files);
   ADD ("/store/transaction", test_transaction);
   ADD ("/store/two-connections", test_two_connections);
+  ADD ("/store/locks-kept", test_locks_kept);
 #undef ADD
 
   return g_test_run ();

@@ -32,6 +32,7 @@ struct _KontorStore
   GObject             parent_instance;
   sqlite3            *db;
   char               *path;
+  char               *file_key;   /* "dev:ino" while open (open_files) */
   KontorSchema       *schema;
   GHashTable         *stmts;        /* sql -> sqlite3_stmt */
   GHashTable         *dirty_kinds;  /* kinds changed in the open transaction */
@@ -609,6 +610,8 @@ ensure_indexes (KontorStore  *self,
 /* ---------------------------------------------------------------------- */
 /* Opening                                                                */
 
+static void file_closed (const char *key);
+
 static void
 kontor_store_finalize (GObject *object)
 {
@@ -617,6 +620,8 @@ kontor_store_finalize (GObject *object)
   g_clear_pointer (&self->stmts, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
+  file_closed (self->file_key);
+  g_free (self->file_key);
   g_clear_pointer (&self->dirty_kinds, g_hash_table_unref);
   g_clear_pointer (&self->tx_changes, g_array_unref);
   g_clear_pointer (&self->pruned, g_array_unref);
@@ -688,6 +693,68 @@ pragma_int (sqlite3    *db,
 
 /* Looks at an existing file without writing to it: is it an SQLite
  * database, ours, and not from the future? */
+/* Files a store of this process has open, by device and inode. Closing any
+ * descriptor of a file drops every POSIX lock this process holds on it,
+ * SQLite's included (they are per process, not per descriptor): reading the
+ * header of a file that another store here has open would let a second
+ * program take it for unused and delete its WAL. Such a file was checked
+ * when it was first opened, so it is not read again. */
+G_LOCK_DEFINE_STATIC (open_files);
+static GHashTable *open_files;   /* "dev:ino" -> count */
+
+static char *
+file_key (const char *path)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return NULL;
+  return g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
+                          (guint64) st.st_dev, (guint64) st.st_ino);
+}
+
+static gboolean
+file_is_open_here (const char *key)
+{
+  gboolean open;
+
+  G_LOCK (open_files);
+  open = open_files != NULL && key != NULL && g_hash_table_contains (open_files, key);
+  G_UNLOCK (open_files);
+  return open;
+}
+
+static void
+file_opened (const char *key)
+{
+  guint n;
+
+  if (key == NULL)
+    return;
+  G_LOCK (open_files);
+  if (open_files == NULL)
+    open_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (open_files, key));
+  g_hash_table_insert (open_files, g_strdup (key), GUINT_TO_POINTER (n + 1));
+  G_UNLOCK (open_files);
+}
+
+static void
+file_closed (const char *key)
+{
+  guint n;
+
+  if (key == NULL)
+    return;
+  G_LOCK (open_files);
+  n = open_files ? GPOINTER_TO_UINT (g_hash_table_lookup (open_files, key)) : 0;
+  if (n > 1)
+    g_hash_table_insert (open_files, g_strdup (key), GUINT_TO_POINTER (n - 1));
+  else if (open_files != NULL)
+    g_hash_table_remove (open_files, key);
+  G_UNLOCK (open_files);
+}
+
 static gboolean
 check_existing (const char  *path,
                 GError     **error)
@@ -703,6 +770,12 @@ check_existing (const char  *path,
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return TRUE;
+  {
+    g_autofree char *key = file_key (path);
+
+    if (file_is_open_here (key))
+      return TRUE;
+  }
 
   {
     g_autoptr(GFile) file = g_file_new_for_path (path);
@@ -977,6 +1050,9 @@ kontor_store_open (const char  *path,
 
   if (!load_custom_fields (self, error) || !ensure_indexes (self, error))
     return NULL;
+
+  self->file_key = file_key (path);
+  file_opened (self->file_key);
 
   return g_steal_pointer (&self);
 }
