@@ -178,6 +178,49 @@ test_partial_update (void)
   g_assert_cmpstr (problem_for (problems, "last_name"), ==, "is required");
 }
 
+/* One-line texts end at 1,000 characters, long texts at 200,000: a
+ * 100,000-character name is refused with its length, not stored. */
+static void
+test_text_lengths (void)
+{
+  g_autoptr(KontorSchema) schema = kontor_schema_new ();
+  KontorKind *contact = kontor_schema_get_kind (schema, "contact");
+  KontorField *last_name = kontor_kind_get_field (contact, "last_name");
+  KontorField *notes = kontor_kind_get_field (contact, "notes");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ok = g_strnfill (KONTOR_FIELD_TEXT_MAX_CHARS - 1, 'x');
+  g_autofree char *umlauts = NULL;
+  g_autofree char *huge = g_strnfill (100000, 'x');
+  g_autofree char *huger = g_strnfill (KONTOR_FIELD_LONG_TEXT_MAX_CHARS + 1, 'y');
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GString) u = g_string_new (NULL);
+
+  node = kontor_field_parse_text (last_name, ok, &de_ctx, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (json_node_get_string (node)), ==, KONTOR_FIELD_TEXT_MAX_CHARS - 1);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* counted in characters, not bytes: 1,000 "ü" are 2,000 bytes and fit */
+  for (guint i = 0; i < KONTOR_FIELD_TEXT_MAX_CHARS; i++)
+    g_string_append (u, "ü");
+  umlauts = g_string_free (g_steal_pointer (&u), FALSE);
+  node = kontor_field_parse_text (last_name, umlauts, &de_ctx, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&node, json_node_unref);
+
+  g_assert_null (kontor_field_parse_text (last_name, huge, &de_ctx, &error));
+  g_assert_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "100000"));
+  g_clear_error (&error);
+
+  /* a long note is fine, a text beyond 200,000 characters is not */
+  node = kontor_field_parse_text (notes, huge, &de_ctx, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&node, json_node_unref);
+  g_assert_null (kontor_field_parse_text (notes, huger, &de_ctx, &error));
+  g_assert_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_INVALID);
+}
+
 static void
 test_field_values (void)
 {
@@ -321,6 +364,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/schema/builtin-kinds", test_builtin_kinds);
+  g_test_add_func ("/schema/text-lengths", test_text_lengths);
   g_test_add_func ("/schema/validate-contact", test_validate_contact);
   g_test_add_func ("/schema/validate-problems", test_validate_problems);
   g_test_add_func ("/schema/validate-references", test_validate_references);

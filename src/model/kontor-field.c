@@ -267,11 +267,27 @@ kontor_field_parse_text (const KontorField        *field,
                                _("must be a single line"));
           return NULL;
         }
+      /* a name of 100,000 characters is a mistake, and one that would
+       * reach every replica */
+      if (g_utf8_strlen (trimmed, -1) > KONTOR_FIELD_TEXT_MAX_CHARS)
+        {
+          g_set_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_INVALID,
+                       _("is too long (%ld characters; at most %d)"),
+                       (long) g_utf8_strlen (trimmed, -1), KONTOR_FIELD_TEXT_MAX_CHARS);
+          return NULL;
+        }
       return string_node (trimmed);
 
     case KONTOR_FIELD_LONG_TEXT:
       if (text[0] == '\0')
         return json_node_new (JSON_NODE_NULL);
+      if (g_utf8_strlen (text, -1) > KONTOR_FIELD_LONG_TEXT_MAX_CHARS)
+        {
+          g_set_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_INVALID,
+                       _("is too long (%ld characters; at most %d)"),
+                       (long) g_utf8_strlen (text, -1), KONTOR_FIELD_LONG_TEXT_MAX_CHARS);
+          return NULL;
+        }
       return string_node (text);
 
     case KONTOR_FIELD_INTEGER:

@@ -11,6 +11,11 @@
 
 G_BEGIN_DECLS
 
+/* Longest values, in characters: a one-line text (names, titles, cities)
+ * and a long text (notes, transcripts). */
+#define KONTOR_FIELD_TEXT_MAX_CHARS 1000
+#define KONTOR_FIELD_LONG_TEXT_MAX_CHARS 200000
+
 #define KONTOR_TYPE_FIELD (kontor_field_get_type ())
 
 /* Defaults for values written without them (phone numbers in national
