@@ -18,6 +18,8 @@ struct _KontorApplication
 
   char           *db_path;
   KontorStore    *store;
+  char           *open_error;  /* why the store could not be opened */
+  gboolean        created;     /* the file did not exist before */
   GSettings      *settings;   /* NULL when the schema is not installed */
 };
 
@@ -82,6 +84,30 @@ kontor_application_lookup_settings (void)
   if (schema == NULL)
     return NULL;
   return g_settings_new_full (schema, NULL, NULL);
+}
+
+const char *
+kontor_application_get_open_error (KontorApplication *self)
+{
+  g_return_val_if_fail (KONTOR_IS_APPLICATION (self), NULL);
+
+  return self->open_error;
+}
+
+gboolean
+kontor_application_get_created (KontorApplication *self)
+{
+  g_return_val_if_fail (KONTOR_IS_APPLICATION (self), FALSE);
+
+  return self->created;
+}
+
+const char *
+kontor_application_get_db_path (KontorApplication *self)
+{
+  g_return_val_if_fail (KONTOR_IS_APPLICATION (self), NULL);
+
+  return self->db_path;
 }
 
 GSettings *
@@ -184,9 +210,15 @@ kontor_application_startup (GApplication *app)
   G_APPLICATION_CLASS (kontor_application_parent_class)->startup (app);
 
   path = self->db_path ? g_strdup (self->db_path) : kontor_store_default_path ();
+  self->created = !g_file_test (path, G_FILE_TEST_EXISTS);
   self->store = kontor_store_open (path, &error);
   if (self->store == NULL)
-    g_printerr (_("Kontor cannot open its database %s: %s\n"), path, error->message);
+    {
+      g_printerr (_("Kontor cannot open its database %s: %s\n"), path, error->message);
+      self->open_error = g_strdup (error->message);
+    }
+  else if (self->created && self->db_path == NULL)
+    self->created = FALSE;   /* the first start: nothing to say */
 
   self->settings = kontor_application_lookup_settings ();
   if (self->settings != NULL)
@@ -225,6 +257,7 @@ kontor_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_pointer (&self->db_path, g_free);
+  g_clear_pointer (&self->open_error, g_free);
 
   G_OBJECT_CLASS (kontor_application_parent_class)->finalize (object);
 }

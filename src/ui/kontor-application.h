@@ -23,6 +23,11 @@ KontorApplication *kontor_application_new          (void);
  * default under XDG_DATA_HOME). NULL until then. */
 KontorStore       *kontor_application_get_store    (KontorApplication *self);
 GSettings         *kontor_application_get_settings (KontorApplication *self);
+/* Why the database could not be opened (NULL when it was). */
+const char        *kontor_application_get_open_error (KontorApplication *self);
+/* TRUE when --db named a file that did not exist: it was created empty. */
+gboolean           kontor_application_get_created  (KontorApplication *self);
+const char        *kontor_application_get_db_path  (KontorApplication *self);
 /* The app's settings, or NULL when the schema is not installed (a build
  * tree run without GSETTINGS_SCHEMA_DIR). */
 GSettings         *kontor_application_lookup_settings (void);

@@ -1169,6 +1169,15 @@ kontor_record_page_apply_field (KontorRecordPage *self,
   return fr != NULL && save_field (fr);
 }
 
+void
+kontor_record_page_focus_form (KontorRecordPage *self)
+{
+  g_return_if_fail (KONTOR_IS_RECORD_PAGE (self));
+
+  if (self->rows->len > 0)
+    gtk_widget_grab_focus (((FieldRow *) g_ptr_array_index (self->rows, 0))->row);
+}
+
 guint
 kontor_record_page_get_n_timeline_rows (KontorRecordPage *self)
 {

@@ -67,6 +67,8 @@ gboolean      kontor_record_page_apply_field    (KontorRecordPage *self,
                                                  const char       *field);
 KontorRecord *kontor_record_page_create         (KontorRecordPage *self);
 /* Rows of the timeline and of the linked records. */
+/* Keyboard focus to the first field (never to Delete in the header). */
+void          kontor_record_page_focus_form     (KontorRecordPage *self);
 guint         kontor_record_page_get_n_timeline_rows (KontorRecordPage *self);
 guint         kontor_record_page_get_n_linked_rows   (KontorRecordPage *self);
 

@@ -116,6 +116,18 @@ current_record_page (KontorWindow *self)
   return KONTOR_IS_RECORD_PAGE (child) ? KONTOR_RECORD_PAGE (child) : NULL;
 }
 
+/* The application: the window's, or while the window is constructed
+ * (before its "application" is set) the running one. NULL in tests. */
+static KontorApplication *
+app_of (KontorWindow *self)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (app == NULL)
+    app = g_application_get_default ();
+  return KONTOR_IS_APPLICATION (app) ? KONTOR_APPLICATION (app) : NULL;
+}
+
 static void
 toast (KontorWindow *self,
        const char   *text)
@@ -199,6 +211,8 @@ show_record (KontorWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->detail_bin), TRUE);
   adw_leaflet_set_visible_child_name (self->leaflet, "detail");
   update_chrome (self);
+  /* typing goes to the form; a second Return must not hit Delete */
+  kontor_record_page_focus_form (KONTOR_RECORD_PAGE (page));
 }
 
 static void
@@ -299,6 +313,9 @@ kontor_window_set_area (KontorWindow *self,
 
   if (g_strcmp0 (self->area, name) != 0)
     {
+      /* the open record belonged to the area left */
+      if (self->area != NULL && detail_shown (self))
+        close_detail (self);
       g_free (self->area);
       self->area = g_strdup (name);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AREA]);
@@ -638,9 +655,9 @@ action_sync_now (GtkWidget  *widget,
 static GSettings *
 window_settings (KontorWindow *self)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  KontorApplication *app = app_of (self);
 
-  return KONTOR_IS_APPLICATION (app) ? kontor_application_get_settings (KONTOR_APPLICATION (app)) : NULL;
+  return app != NULL ? kontor_application_get_settings (app) : NULL;
 }
 
 static void
@@ -900,14 +917,22 @@ kontor_window_constructed (GObject *object)
 
   if (self->store == NULL)
     {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
       GtkWidget *status = adw_status_page_new ();
+      KontorApplication *app = app_of (self);
+      const char *reason = app != NULL ? kontor_application_get_open_error (app) : NULL;
+      g_autofree char *description = NULL;
 
+      /* the reason names the file and says it was left as it was */
+      description = g_markup_printf_escaped ("%s\n\n%s", reason ? reason : _("The database is missing."),
+                                             _("Open another file with “kontor --db FILE”."));
+      gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
       adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "dialog-error-symbolic");
       adw_status_page_set_title (ADW_STATUS_PAGE (status), _("The Database Cannot Be Opened"));
-      adw_status_page_set_description (ADW_STATUS_PAGE (status),
-                                       _("Kontor left the file as it was. Start Kontor from a "
-                                         "terminal to see why, or open another file with --db."));
-      adw_toast_overlay_set_child (self->toast_overlay, status);
+      adw_status_page_set_description (ADW_STATUS_PAGE (status), description);
+      gtk_widget_set_vexpand (status, TRUE);
+      gtk_box_append (GTK_BOX (box), status);
+      adw_toast_overlay_set_child (self->toast_overlay, box);
       return;
     }
 
@@ -915,6 +940,22 @@ kontor_window_constructed (GObject *object)
   setup_sync (self);
   recover_recordings (self);
   kontor_window_set_area (self, self->area ? self->area : "today");
+
+  {
+    KontorApplication *app = app_of (self);
+
+    /* a mistyped --db path must not look like a database that lost
+     * everything */
+    if (app != NULL && kontor_application_get_created (app))
+      {
+        g_autofree char *text = g_strdup_printf (_("“%s” did not exist: a new, empty database was created"),
+                                                 kontor_application_get_db_path (app));
+        AdwToast *created = adw_toast_new (text);
+
+        adw_toast_set_timeout (created, 0);
+        adw_toast_overlay_add_toast (self->toast_overlay, created);
+      }
+  }
 }
 
 static void

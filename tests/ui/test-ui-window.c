@@ -336,10 +336,26 @@ test_wide (Fixture       *f,
   AdwLeaflet *leaflet = leaflet_of (f);
   g_autofree char *id = kontor_test_create (f->ts->store, "contact", "last_name", "Groß", NULL);
 
+  GtkWidget *focus, *first_row;
+
   g_assert_false (adw_leaflet_get_folded (leaflet));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-record", "(ss)", "contact", id);
   kontor_test_spin (200);
   g_assert_nonnull (kontor_window_get_record_page (f->window));
+  /* the keyboard is in the form's first field, not on Delete: a second
+   * Return after opening a record must not delete it */
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  first_row = kontor_record_page_get_field_row (record_page (f), "first_name");
+  g_assert_nonnull (focus);
+  g_assert_true (focus == first_row || gtk_widget_is_ancestor (focus, first_row));
+
+  /* another area closes the record of the one left */
+  kontor_window_set_area (f->window, "board");
+  kontor_test_spin (100);
+  g_assert_null (kontor_window_get_record_page (f->window));
+  kontor_window_set_area (f->window, "contact");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-record", "(ss)", "contact", id);
+  kontor_test_spin (200);
   /* back closes the record pane on a wide window */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.go-back", NULL);
   kontor_test_spin (200);
