@@ -127,6 +127,34 @@ kontor_format_money (gint64      minor,
   return g_strdup_printf (_("%2$s%1$s"), amount, currency_symbol (currency ? currency : ""));
 }
 
+/* The built-in kinds' choices as people read them; the stored value stays
+ * the key (it syncs and imports as it is). Custom choices are their own
+ * labels. */
+static const struct { const char *key; const char *label; } choice_labels[] = {
+  { "subscriber", N_("Subscriber") }, { "lead", N_("Lead") },
+  { "opportunity", N_("Opportunity") }, { "customer", N_("Customer") },
+  { "evangelist", N_("Evangelist") }, { "other", N_("Other") },
+  { "website", N_("Website") }, { "social_media", N_("Social media") },
+  { "email", N_("E-mail") }, { "event", N_("Event") }, { "referral", N_("Referral") },
+  { "cold_call", N_("Cold call") }, { "partner", N_("Partner") },
+  { "new", N_("New") }, { "contacted", N_("Contacted") }, { "qualified", N_("Qualified") },
+  { "disqualified", N_("Disqualified") }, { "converted", N_("Converted") },
+  { "open", N_("Open") }, { "won", N_("Won") }, { "lost", N_("Lost") },
+  { "task", N_("Task") }, { "call", N_("Call") }, { "meeting", N_("Meeting") },
+  { "note", N_("Note") },
+  { "rep", N_("Sales rep") }, { "manager", N_("Manager") }, { "admin", N_("Administrator") },
+  { "marketing", N_("Marketing") }, { "service", N_("Service") },
+};
+
+const char *
+kontor_format_choice (const char *choice)
+{
+  for (guint i = 0; choice != NULL && i < G_N_ELEMENTS (choice_labels); i++)
+    if (g_str_equal (choice_labels[i].key, choice))
+      return _(choice_labels[i].label);
+  return choice;
+}
+
 char *
 kontor_format_value (KontorField *field,
                      JsonNode    *value)
@@ -177,10 +205,14 @@ kontor_format_value (KontorField *field,
         return g_strdup (json_node_get_boolean (value) ? _("Yes") : _("No"));
       break;
 
+    case KONTOR_FIELD_CHOICE:
+      if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        return g_strdup (kontor_format_choice (json_node_get_string (value)));
+      break;
+
     case KONTOR_FIELD_TEXT:
     case KONTOR_FIELD_LONG_TEXT:
     case KONTOR_FIELD_DECIMAL:
-    case KONTOR_FIELD_CHOICE:
     case KONTOR_FIELD_MULTI_CHOICE:
     case KONTOR_FIELD_REFERENCE:
     case KONTOR_FIELD_EMAIL:

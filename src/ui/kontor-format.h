@@ -30,6 +30,8 @@ char   *kontor_format_money         (gint64      minor,
                                      const char *currency);
 /* Any stored value of field for display ("" for none). References are
  * shown as they are stored (the caller resolves titles). */
+/* A choice as people read it (translated for the built-in kinds). */
+const char *kontor_format_choice (const char *choice);
 char   *kontor_format_value         (KontorField *field,
                                      JsonNode    *value);
 /* The date a record is about (due, start, recorded, close date) or,

@@ -630,7 +630,7 @@ add_field_row (KontorRecordPage *self,
 
         gtk_string_list_append (model, "—");
         for (guint i = 0; choices && choices[i]; i++)
-          gtk_string_list_append (model, choices[i]);
+          gtk_string_list_append (model, kontor_format_choice (choices[i]));
         fr->row = adw_combo_row_new ();
         adw_combo_row_set_model (ADW_COMBO_ROW (fr->row), G_LIST_MODEL (model));
         g_signal_connect (fr->row, "notify::selected", G_CALLBACK (on_combo_selected), fr);
