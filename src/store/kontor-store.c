@@ -1034,6 +1034,10 @@ kontor_store_open (const char  *path,
       !exec (self, "PRAGMA foreign_keys = ON", error) ||
       /* some 70 partial indexes and the FTS index: 64 MiB keeps them hot */
       !exec (self, "PRAGMA cache_size = -65536", error) ||
+      /* checkpoint every 32 MiB of WAL, not 4: a pull of 1,000 changes
+       * (some 3,000 pages with the indexes) no longer ends in a checkpoint
+       * of its own (pull 0.20 -> 0.16 s, initial sync 9.1 -> 8.4 s) */
+      !exec (self, "PRAGMA wal_autocheckpoint = 8192", error) ||
       !migrate (self, error))
     return NULL;
 
@@ -1055,6 +1059,20 @@ kontor_store_open (const char  *path,
   file_opened (self->file_key);
 
   return g_steal_pointer (&self);
+}
+
+gboolean
+kontor_store_set_cache_size (KontorStore  *self,
+                             guint         kib,
+                             GError      **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (KONTOR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (kib > 0, FALSE);
+
+  sql = g_strdup_printf ("PRAGMA cache_size = -%u", kib);
+  return exec (self, sql, error);
 }
 
 const char *

@@ -49,6 +49,11 @@ char          *kontor_store_default_path    (void);
 KontorStore   *kontor_store_open            (const char    *path,
                                              GError       **error);
 const char    *kontor_store_get_path        (KontorStore   *self);
+/* SQLite's page cache of this connection in KiB (64 MiB by default, for
+ * bulk writes; the app's browsing connection needs less). */
+gboolean       kontor_store_set_cache_size  (KontorStore   *self,
+                                             guint          kib,
+                                             GError       **error);
 KontorSchema  *kontor_store_get_schema      (KontorStore   *self);
 guint32        kontor_store_get_replica_id  (KontorStore   *self);
 /* Parse defaults (region for phone numbers, currency); stored in the db. */
