@@ -13,22 +13,19 @@
 #include <string.h>
 
 #include "kontor-format.h"
+#include "kontor-ui-format.h"
 #include "kontor-validate.h"
 
 char *
 kontor_format_date (const char *iso_date)
 {
   int y, m, d;
-  g_autoptr(GDateTime) dt = NULL;
 
-  if (iso_date == NULL || sscanf (iso_date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+  /* NULL for what is not a date; the formatting is the Today page's */
+  if (iso_date == NULL || sscanf (iso_date, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+      !g_date_valid_dmy (d, m, y))
     return NULL;
-
-  dt = g_date_time_new_local (y, m, d, 12, 0, 0);
-  if (dt == NULL)
-    return NULL;
-
-  return g_date_time_format (dt, "%x");
+  return kontor_ui_format_date (iso_date);
 }
 
 char *
@@ -84,47 +81,6 @@ kontor_format_integer (gint64 value)
   g_autofree char *grouped = group_digits (abs_value);
 
   return g_strdup_printf ("%s%s", value < 0 ? "-" : "", grouped);
-}
-
-static const char *
-currency_symbol (const char *currency)
-{
-  static const struct { const char *code, *symbol; } symbols[] = {
-    { "EUR", "€" }, { "USD", "$" }, { "GBP", "£" }, { "JPY", "¥" },
-    { "INR", "₹" }, { "KRW", "₩" }, { "PLN", "zł" }, { "CZK", "Kč" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (symbols); i++)
-    if (g_strcmp0 (currency, symbols[i].code) == 0)
-      return symbols[i].symbol;
-
-  return currency;
-}
-
-char *
-kontor_format_money (gint64      minor,
-                     const char *currency)
-{
-  guint digits = kontor_currency_digits (currency);
-  guint64 abs_minor = minor < 0 ? -(guint64) minor : (guint64) minor;
-  guint64 scale = 1;
-  const char *point = localeconv ()->decimal_point;
-  g_autofree char *whole = NULL;
-  g_autofree char *amount = NULL;
-
-  for (guint i = 0; i < digits; i++)
-    scale *= 10;
-
-  whole = group_digits (abs_minor / scale);
-  if (digits > 0)
-    amount = g_strdup_printf ("%s%s%s%0*" G_GUINT64_FORMAT, minor < 0 ? "-" : "", whole,
-                              point ? point : ".", (int) digits, abs_minor % scale);
-  else
-    amount = g_strdup_printf ("%s%s", minor < 0 ? "-" : "", whole);
-
-  /* Translators: a money amount (%1$s) and its currency symbol (%2$s);
-   * German puts the symbol after the amount: "%1$s %2$s" */
-  return g_strdup_printf (_("%2$s%1$s"), amount, currency_symbol (currency ? currency : ""));
 }
 
 /* The built-in kinds' choices as people read them; the stored value stays
@@ -194,9 +150,9 @@ kontor_format_value (KontorField *field,
         {
           JsonObject *obj = json_node_get_object (value);
 
-          return kontor_format_money (json_object_get_int_member_with_default (obj, "minor", 0),
-                                      json_object_get_string_member_with_default (obj, "currency",
-                                                                                  ""));
+          return kontor_ui_format_money (json_object_get_int_member_with_default (obj, "minor", 0),
+                                         json_object_get_string_member_with_default (obj, "currency",
+                                                                                     ""));
         }
       break;
 

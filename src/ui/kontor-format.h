@@ -26,8 +26,6 @@ char   *kontor_format_datetime      (const char *iso_datetime);
 char   *kontor_format_integer       (gint64      value);
 /* Minor units of a currency, grouped, with the locale's decimal point
  * and the currency's symbol. */
-char   *kontor_format_money         (gint64      minor,
-                                     const char *currency);
 /* Any stored value of field for display ("" for none). References are
  * shown as they are stored (the caller resolves titles). */
 /* A choice as people read it (translated for the built-in kinds). */
