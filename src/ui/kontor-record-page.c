@@ -428,6 +428,31 @@ on_entry_changed (GtkEditable *editable,
 }
 
 static void
+revert_row (FieldRow *fr)
+{
+  KontorRecordPage *self = fr->self;
+
+  set_row_error (fr, NULL);
+  if (self->record != NULL)
+    show_value (fr, kontor_record_get_value (self->record, kontor_field_get_name (fr->field)));
+  else
+    show_value (fr, NULL);
+}
+
+static gboolean
+on_entry_key_pressed (GtkEventControllerKey *keys,
+                      guint                  keyval,
+                      guint                  keycode,
+                      GdkModifierType        state,
+                      FieldRow              *fr)
+{
+  if (keyval != GDK_KEY_Escape)
+    return FALSE;
+  revert_row (fr);
+  return TRUE;
+}
+
+static void
 on_switch_active (GObject    *sw,
                   GParamSpec *pspec,
                   FieldRow   *fr)
@@ -671,6 +696,14 @@ add_field_row (KontorRecordPage *self,
         adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (fr->row), GTK_INPUT_PURPOSE_NUMBER);
       g_signal_connect (fr->row, "apply", G_CALLBACK (on_entry_apply), fr);
       g_signal_connect (fr->row, "changed", G_CALLBACK (on_entry_changed), fr);
+      {
+        /* Escape gives the field its stored value back */
+        GtkEventController *keys = gtk_event_controller_key_new ();
+
+        gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+        g_signal_connect (keys, "key-pressed", G_CALLBACK (on_entry_key_pressed), fr);
+        gtk_widget_add_controller (fr->row, keys);
+      }
       break;
     }
 
@@ -1167,6 +1200,21 @@ kontor_record_page_apply_field (KontorRecordPage *self,
 
   fr = find_row (self, field);
   return fr != NULL && save_field (fr);
+}
+
+gboolean
+kontor_record_page_revert_field (KontorRecordPage *self,
+                                 const char       *field)
+{
+  FieldRow *fr;
+
+  g_return_val_if_fail (KONTOR_IS_RECORD_PAGE (self), FALSE);
+
+  fr = find_row (self, field);
+  if (fr == NULL)
+    return FALSE;
+  revert_row (fr);
+  return TRUE;
 }
 
 void

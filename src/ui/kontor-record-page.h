@@ -67,6 +67,10 @@ gboolean      kontor_record_page_apply_field    (KontorRecordPage *self,
                                                  const char       *field);
 KontorRecord *kontor_record_page_create         (KontorRecordPage *self);
 /* Rows of the timeline and of the linked records. */
+/* The field's stored value back in its row, its message gone (what
+ * Escape does in a text row). */
+gboolean      kontor_record_page_revert_field   (KontorRecordPage *self,
+                                                 const char       *field);
 /* Keyboard focus to the first field (never to Delete in the header). */
 void          kontor_record_page_focus_form     (KontorRecordPage *self);
 guint         kontor_record_page_get_n_timeline_rows (KontorRecordPage *self);

@@ -195,6 +195,11 @@ test_contact_lifecycle (Fixture       *f,
   g_assert_cmpstr (json_node_get_string (kontor_record_get_value (stored, "email")), ==,
                    "Juergen.Weiss@example.de");
   g_clear_object (&stored);
+  /* Escape (revert) gives the row its stored value back, the message gone */
+  g_assert_true (kontor_record_page_revert_field (page, "email"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kontor_record_page_get_field_row (page, "email"))),
+                   ==, "Juergen.Weiss@example.de");
+  g_assert_null (kontor_record_page_get_field_error (page, "email"));
 
   /* delete: a tombstone, gone from the list, the page closed */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.delete-record", "s", id));
