@@ -61,6 +61,7 @@ struct _KontorRecordListPage
   ColumnInfo          *probe_hit;
   gboolean             setting_sort;
   guint                n_extra_shown;   /* columns after the title that fit */
+  GPtrArray           *subtitles;       /* the title cells' second lines (weak) */
   int                  view_width;
   guint                fit_idle;
 };
@@ -231,6 +232,24 @@ on_items_changed (KontorRecordListPage *self)
 /* Columns                                                                */
 
 static void
+forget_subtitle (gpointer  data,
+                 GObject  *gone)
+{
+  g_ptr_array_remove_fast (data, gone);
+}
+
+/* The second line repeats the first column: shown only while that column
+ * is hidden (a narrow list). */
+static void
+show_subtitle (KontorRecordListPage *self,
+               GtkWidget            *subtitle)
+{
+  const char *text = gtk_label_get_label (GTK_LABEL (subtitle));
+
+  gtk_widget_set_visible (subtitle, self->n_extra_shown == 0 && text != NULL && text[0] != '\0');
+}
+
+static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             ColumnInfo               *info)
@@ -253,6 +272,8 @@ setup_cell (GtkSignalListItemFactory *factory,
       gtk_box_append (GTK_BOX (box), title);
       gtk_box_append (GTK_BOX (box), subtitle);
       gtk_list_item_set_child (item, box);
+      g_ptr_array_add (info->self->subtitles, subtitle);
+      g_object_weak_ref (G_OBJECT (subtitle), forget_subtitle, info->self->subtitles);
     }
   else
     {
@@ -296,7 +317,7 @@ bind_cell (GtkSignalListItemFactory *factory,
 
       gtk_label_set_label (GTK_LABEL (title), text && *text ? text : _("Untitled"));
       gtk_label_set_label (GTK_LABEL (subtitle), sub);
-      gtk_widget_set_visible (subtitle, sub[0] != '\0');
+      show_subtitle (info->self, subtitle);
     }
   else
     {
@@ -432,6 +453,8 @@ fit_columns (gpointer user_data)
 
       gtk_column_view_column_set_visible (info->column, i <= self->n_extra_shown);
     }
+  for (guint i = 0; i < self->subtitles->len; i++)
+    show_subtitle (self, g_ptr_array_index (self->subtitles, i));
   /* the title takes the rest (GTK 4.8's column expansion does not fill a
    * view whose columns shrank) */
   if (self->columns->len > 0)
@@ -876,6 +899,9 @@ kontor_record_list_page_finalize (GObject *object)
 {
   KontorRecordListPage *self = KONTOR_RECORD_LIST_PAGE (object);
 
+  for (guint i = 0; i < self->subtitles->len; i++)
+    g_object_weak_unref (g_ptr_array_index (self->subtitles, i), forget_subtitle, self->subtitles);
+  g_clear_pointer (&self->subtitles, g_ptr_array_unref);
   g_clear_pointer (&self->columns, g_ptr_array_unref);
   g_clear_pointer (&self->filter_fields, g_ptr_array_unref);
   g_clear_pointer (&self->conditions, g_ptr_array_unref);
@@ -987,6 +1013,7 @@ static void
 kontor_record_list_page_init (KontorRecordListPage *self)
 {
   self->n_extra_shown = G_MAXUINT;   /* all, until the first allocation */
+  self->subtitles = g_ptr_array_new ();
   self->columns = g_ptr_array_new_with_free_func ((GDestroyNotify) column_info_free);
   self->filter_fields = g_ptr_array_new ();
   self->conditions = g_ptr_array_new_with_free_func (g_free);
