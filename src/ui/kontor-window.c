@@ -500,10 +500,13 @@ action_search (GtkWidget  *widget,
   KontorWindow *self = KONTOR_WINDOW (widget);
   GtkWidget *page;
 
-  if (area_index (self->area) < 0 || ensure_area_page (self, self->area) == NULL ||
-      !KONTOR_IS_RECORD_LIST_PAGE (ensure_area_page (self, self->area)))
-    kontor_window_set_area (self, "contact");
+  /* Today, the board and the activities have no search field: Contacts' */
   page = ensure_area_page (self, self->area);
+  if (!KONTOR_IS_RECORD_LIST_PAGE (page))
+    {
+      kontor_window_set_area (self, "contact");
+      page = ensure_area_page (self, "contact");
+    }
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
   kontor_record_list_page_focus_search (KONTOR_RECORD_LIST_PAGE (page));
 }
@@ -906,6 +909,12 @@ kontor_window_new (KontorApplication *application)
                        NULL);
 }
 
+/* The window's actions that need the store. */
+static const char *const store_actions[] = {
+  "win.area", "win.show-record", "win.new-record", "win.go-back", "win.delete-record",
+  "win.undo-delete", "win.search", "win.import", "win.export", "win.duplicates", "win.sync-now",
+};
+
 static void
 kontor_window_constructed (GObject *object)
 {
@@ -934,6 +943,9 @@ kontor_window_constructed (GObject *object)
       gtk_widget_set_vexpand (status, TRUE);
       gtk_box_append (GTK_BOX (box), status);
       adw_toast_overlay_set_child (self->toast_overlay, box);
+      /* nothing to show, create or sync without a database */
+      for (guint i = 0; i < G_N_ELEMENTS (store_actions); i++)
+        gtk_widget_action_set_enabled (GTK_WIDGET (self), store_actions[i], FALSE);
       return;
     }
 

@@ -368,6 +368,32 @@ test_wide (Fixture       *f,
   g_assert_false (adw_leaflet_get_folded (leaflet));
 }
 
+/* Without a database the window says so, and its actions are off: a
+ * shortcut there must not reach for a store that is not there. */
+static void
+test_no_store (void)
+{
+  KontorWindow *window = g_object_new (KONTOR_TYPE_WINDOW, NULL);
+  g_autoptr(GPtrArray) status = g_ptr_array_new ();
+
+  gtk_window_present (GTK_WINDOW (window));
+  kontor_test_spin (100);
+  kontor_test_collect_type (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, TRUE, status);
+  g_assert_cmpuint (status->len, ==, 1);
+  g_assert_cmpstr (adw_status_page_get_title (g_ptr_array_index (status, 0)), ==,
+                   "The Database Cannot Be Opened");
+  /* disabled: nothing runs (run, they would reach for the store: a
+   * critical, fatal in the tests) */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-record", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.area", "s", "contact");
+  kontor_test_spin (50);
+  g_assert_null (kontor_window_get_record_page (window));
+  g_assert_null (kontor_window_get_area (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  kontor_test_spin (50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -378,6 +404,7 @@ main (int   argc,
               test_contact_lifecycle, fixture_tear_down);
   g_test_add ("/ui/window/voice-note-undo", Fixture, NULL, fixture_set_up, test_voice_note_undo,
               fixture_tear_down);
+  g_test_add_func ("/ui/window/no-store", test_no_store);
   g_test_add ("/ui/window/areas", Fixture, NULL, fixture_set_up, test_areas, fixture_tear_down);
   g_test_add ("/ui/window/narrow", Fixture, GINT_TO_POINTER (360), fixture_set_up, test_narrow,
               fixture_tear_down);
