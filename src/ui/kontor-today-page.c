@@ -56,6 +56,7 @@ struct _KontorTodayPage
   KontorStore    *store;
   gulong          changed_id;
   guint           idle_id;
+  gboolean        stale;        /* changed while not shown */
   char           *today_text;
   char           *owner;
   GDate           today;
@@ -494,8 +495,26 @@ on_idle_reload (gpointer data)
   KontorTodayPage *self = data;
 
   self->idle_id = 0;
-  kontor_today_page_reload (self);
+  /* a page out of sight (another area is open) reloads when shown again,
+   * not after every edit made elsewhere */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->stale = TRUE;
+  else
+    kontor_today_page_reload (self);
   return G_SOURCE_REMOVE;
+}
+
+static void
+kontor_today_page_map (GtkWidget *widget)
+{
+  KontorTodayPage *self = KONTOR_TODAY_PAGE (widget);
+
+  GTK_WIDGET_CLASS (kontor_today_page_parent_class)->map (widget);
+  if (self->stale)
+    {
+      self->stale = FALSE;
+      kontor_today_page_reload (self);
+    }
 }
 
 static void
@@ -800,6 +819,8 @@ kontor_today_page_class_init (KontorTodayPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  widget_class->map = kontor_today_page_map;
 
   object_class->constructed = kontor_today_page_constructed;
   object_class->dispose = kontor_today_page_dispose;
