@@ -540,63 +540,156 @@ action_duplicates (GtkWidget  *widget,
                                  g_str_equal (kind, "organization") ? "organization" : "contact");
 }
 
-/* Export: the current area's kind, as CSV (or vCard for contacts). */
+/* Export: the current area's kind, as CSV (or vCard for contacts). It
+ * runs in a worker thread on a connection of its own (a store is not
+ * shared between threads), so 100,000 records do not stop the window. */
 typedef struct
 {
-  KontorWindow *self;
-  char         *kind;
+  char              *kind;
+  char              *db_path;
+  GFile             *file;
+  KontorExportFormat format;
+  guint              n_exported;
 } ExportData;
 
 static void
 export_data_free (ExportData *data)
 {
-  g_object_unref (data->self);
+  g_clear_object (&data->file);
   g_free (data->kind);
+  g_free (data->db_path);
   g_free (data);
 }
 
 static void
-on_export_response (GtkNativeDialog *chooser,
-                    int              response,
-                    ExportData      *data)
+export_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
 {
-  KontorWindow *self = data->self;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) out = NULL;
-  g_autoptr(KontorExporter) exporter = NULL;
+  ExportData *data = task_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *basename = NULL;
-  g_autofree char *text = NULL;
-  KontorExportFormat format = KONTOR_EXPORT_CSV;
+  g_autoptr(KontorStore) store = kontor_store_open (data->db_path, &error);
+  g_autoptr(KontorExporter) exporter = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
 
-  if (response != GTK_RESPONSE_ACCEPT)
-    goto out;
-
-  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  basename = g_file_get_basename (file);
-  if (g_str_has_suffix (basename, ".vcf") || g_str_has_suffix (basename, ".VCF"))
-    format = KONTOR_EXPORT_VCARD;
-
-  exporter = kontor_exporter_new (self->store, data->kind, format);
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, &error);
-  if (out == NULL ||
-      !kontor_exporter_run (exporter, G_OUTPUT_STREAM (out), NULL, &error) ||
-      !g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error))
+  if (store == NULL)
     {
-      text = g_strdup_printf (_("Export failed: %s"), error->message);
-      toast (self, text);
-      goto out;
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  exporter = kontor_exporter_new (store, data->kind, data->format);
+  out = g_file_replace (data->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable,
+                        &error);
+  if (out == NULL ||
+      !kontor_exporter_run (exporter, G_OUTPUT_STREAM (out), cancellable, &error) ||
+      !g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data->n_exported = kontor_exporter_get_n_exported (exporter);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+kontor_window_export_async (KontorWindow        *self,
+                            const char          *kind,
+                            GFile               *file,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *basename = NULL;
+  ExportData *data;
+
+  g_return_if_fail (KONTOR_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kontor_window_export_async);
+  if (self->store == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No database is open"));
+      return;
     }
 
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u record exported to %s",
-                                       "%u records exported to %s",
-                                       kontor_exporter_get_n_exported (exporter)),
-                          kontor_exporter_get_n_exported (exporter), basename);
-  toast (self, text);
+  data = g_new0 (ExportData, 1);
+  data->kind = g_strdup (kind);
+  data->file = g_object_ref (file);
+  data->db_path = g_strdup (kontor_store_get_path (self->store));
+  basename = g_file_get_basename (file);
+  data->format = g_str_has_suffix (basename, ".vcf") || g_str_has_suffix (basename, ".VCF")
+                 ? KONTOR_EXPORT_VCARD : KONTOR_EXPORT_CSV;
+  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
+  g_task_run_in_thread (task, export_in_thread);
+}
 
-out:
+gboolean
+kontor_window_export_finish (KontorWindow  *self,
+                             GAsyncResult  *result,
+                             guint         *n_exported,
+                             GError       **error)
+{
+  ExportData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  data = g_task_get_task_data (G_TASK (result));
+  if (n_exported != NULL)
+    *n_exported = data->n_exported;
+  return TRUE;
+}
+
+static void
+on_exported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  KontorWindow *self = KONTOR_WINDOW (source);
+  g_autoptr(GFile) file = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  if (!kontor_window_export_finish (self, result, &n, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = g_strdup_printf (_("Export failed: %s"), error->message);
+    }
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u record exported to %s",
+                                         "%u records exported to %s", n), n, basename);
+  toast (self, text);
+}
+
+typedef struct
+{
+  KontorWindow *self;
+  char         *kind;
+} ExportChoice;
+
+static void
+on_export_response (GtkNativeDialog *chooser,
+                    int              response,
+                    ExportChoice    *choice)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      kontor_window_export_async (choice->self, choice->kind, file, choice->self->cancellable,
+                                  on_exported, g_object_ref (file));
+    }
   g_object_unref (chooser);
-  export_data_free (data);
+  g_object_unref (choice->self);
+  g_free (choice->kind);
+  g_free (choice);
 }
 
 static void
@@ -609,7 +702,7 @@ action_export (GtkWidget  *widget,
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
   g_autofree char *name = NULL;
-  ExportData *data;
+  ExportChoice *choice;
   int i = area_index (self->area);
 
   chooser = gtk_file_chooser_native_new (_("Export"), GTK_WINDOW (self),
@@ -630,10 +723,10 @@ action_export (GtkWidget  *widget,
                                     ? _(areas[i].label) : _("Contacts"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
 
-  data = g_new0 (ExportData, 1);
-  data->self = g_object_ref (self);
-  data->kind = g_strdup (kind);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), data);
+  choice = g_new0 (ExportChoice, 1);
+  choice->self = g_object_ref (self);
+  choice->kind = g_strdup (kind);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), choice);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

@@ -31,6 +31,18 @@ KontorSyncController *kontor_window_get_sync_controller (KontorWindow      *self
 /* Size, maximized and area from settings, saved again on close. */
 void                  kontor_window_restore_state       (KontorWindow      *self,
                                                          GSettings         *settings);
+/* Writes every record of kind to file (CSV; vCard when the name ends in
+ * .vcf) in a worker thread, on a connection of its own. */
+void                  kontor_window_export_async        (KontorWindow        *self,
+                                                         const char          *kind,
+                                                         GFile               *file,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean              kontor_window_export_finish       (KontorWindow        *self,
+                                                         GAsyncResult        *result,
+                                                         guint               *n_exported,
+                                                         GError             **error);
 void                  kontor_window_add_toast           (KontorWindow      *self,
                                                          AdwToast          *toast);
 

@@ -368,6 +368,88 @@ test_wide (Fixture       *f,
   g_assert_false (adw_leaflet_get_folded (leaflet));
 }
 
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  guint     n;
+  GError   *error;
+} ExportWait;
+
+static void
+on_export_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ExportWait *w = user_data;
+
+  w->ok = kontor_window_export_finish (KONTOR_WINDOW (source), result, &w->n, &w->error);
+  w->done = TRUE;
+}
+
+static gboolean
+export_done (gpointer data)
+{
+  return ((ExportWait *) data)->done;
+}
+
+static char *
+export_to (Fixture    *f,
+           const char *name,
+           ExportWait *w)
+{
+  g_autofree char *path = g_build_filename (f->ts->dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  char *contents = NULL;
+
+  kontor_window_export_async (f->window, "contact", file, NULL, on_export_done, w);
+  /* the export runs beside the main loop, not in it */
+  g_assert_false (w->done);
+  g_assert_true (kontor_test_wait (export_done, w, 10000));
+  if (w->ok)
+    {
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_unlink (path);
+    }
+  return contents;
+}
+
+/* Export writes every contact, umlauts intact, as CSV or vCard by the
+ * file's name; a folder that is not there is a clear error. */
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  ExportWait csv = { 0 }, vcf = { 0 }, bad = { 0 };
+  g_autofree char *csv_text = NULL;
+  g_autofree char *vcf_text = NULL;
+  g_autofree char *bad_text = NULL;
+  guint cards = 0;
+
+  g_free (kontor_test_create (f->ts->store, "contact", "first_name", "Jürgen", "last_name", "Weiß", NULL));
+  g_free (kontor_test_create (f->ts->store, "contact", "last_name", "Groß", NULL));
+  g_free (kontor_test_create (f->ts->store, "contact", "last_name", "Özdemir", NULL));
+
+  csv_text = export_to (f, "kontakte.csv", &csv);
+  g_assert_no_error (csv.error);
+  g_assert_cmpuint (csv.n, ==, 3);
+  g_assert_nonnull (strstr (csv_text, "Weiß"));
+  g_assert_nonnull (strstr (csv_text, "Özdemir"));
+
+  vcf_text = export_to (f, "kontakte.vcf", &vcf);
+  g_assert_no_error (vcf.error);
+  g_assert_cmpuint (vcf.n, ==, 3);
+  for (const char *p = vcf_text; (p = strstr (p, "BEGIN:VCARD")) != NULL; p++)
+    cards++;
+  g_assert_cmpuint (cards, ==, 3);
+  g_assert_nonnull (strstr (vcf_text, "Groß"));
+
+  bad_text = export_to (f, "no-such-folder/kontakte.csv", &bad);
+  g_assert_false (bad.ok);
+  g_assert_error (bad.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&bad.error);
+}
+
 /* Without a database the window says so, and its actions are off: a
  * shortcut there must not reach for a store that is not there. */
 static void
@@ -405,6 +487,7 @@ main (int   argc,
   g_test_add ("/ui/window/voice-note-undo", Fixture, NULL, fixture_set_up, test_voice_note_undo,
               fixture_tear_down);
   g_test_add_func ("/ui/window/no-store", test_no_store);
+  g_test_add ("/ui/window/export", Fixture, NULL, fixture_set_up, test_export, fixture_tear_down);
   g_test_add ("/ui/window/areas", Fixture, NULL, fixture_set_up, test_areas, fixture_tear_down);
   g_test_add ("/ui/window/narrow", Fixture, GINT_TO_POINTER (360), fixture_set_up, test_narrow,
               fixture_tear_down);
