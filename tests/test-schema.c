@@ -337,6 +337,65 @@ test_fold (void)
   g_assert_cmpint (kontor_fold_collate ("zeta", -1, "Äpfel", -1), >, 0);
 }
 
+static int
+sign (int v)
+{
+  return (v > 0) - (v < 0);
+}
+
+/* The collation folds as it compares; it must order exactly as strcmp of
+ * the folded strings, for any bytes, invalid UTF-8 and NUL included. */
+static void
+test_fold_collate_agrees (void)
+{
+  static const char * const pieces[] = {
+    "a", "A", "z", "ä", "Ä", "ae", "ß", "ss", "ẞ", "é", "e", "Œ", "ø", "ı", "İ", "ﷺ",
+    "\xff", "\xc3", "\x80", "-", " ", "0", "9", "Ǆ", "ǅ", "ﬀ", "Å", "Ω", "\0",
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4242);
+
+  for (guint round = 0; round < 20000; round++)
+    {
+      char a[64], b[64];
+      gsize al = 0, bl = 0;
+      g_autofree char *fa = NULL;
+      g_autofree char *fb = NULL;
+      guint n;
+
+      n = g_rand_int_range (rand, 0, 6);
+      for (guint i = 0; i < n; i++)
+        {
+          const char *p = pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))];
+          gsize l = p[0] == '\0' ? 1 : strlen (p);
+
+          memcpy (a + al, p, l);
+          al += l;
+        }
+      /* b: often a with one piece changed, so that long common prefixes
+       * are compared too */
+      memcpy (b, a, al);
+      bl = al;
+      if (g_rand_boolean (rand) || bl == 0)
+        {
+          const char *p = pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))];
+          gsize l = p[0] == '\0' ? 1 : strlen (p);
+
+          memcpy (b + bl, p, l);
+          bl += l;
+        }
+      else
+        b[g_rand_int_range (rand, 0, bl)] = "aZ\xc3ä"[g_rand_int_range (rand, 0, 4)];
+
+      fa = kontor_fold (a, al);
+      fb = kontor_fold (b, bl);
+      if (sign (kontor_fold_collate (a, al, b, bl)) != sign (strcmp (fa, fb)))
+        g_error ("collation of “%.*s” and “%.*s” differs from the folded order",
+                 (int) al, a, (int) bl, b);
+      g_assert_cmpint (sign (kontor_fold_collate (a, al, b, bl)), ==,
+                       -sign (kontor_fold_collate (b, bl, a, al)));
+    }
+}
+
 static void
 test_uuid (void)
 {
@@ -372,6 +431,7 @@ main (int    argc,
   g_test_add_func ("/schema/field-values", test_field_values);
   g_test_add_func ("/schema/custom-fields", test_custom_fields);
   g_test_add_func ("/schema/fold", test_fold);
+  g_test_add_func ("/schema/fold-collate-agrees", test_fold_collate_agrees);
   g_test_add_func ("/schema/uuid", test_uuid);
 
   return g_test_run ();

@@ -145,47 +145,113 @@ kontor_fold_has_umlaut (const char *text)
   return FALSE;
 }
 
-static gboolean
-is_ascii (const char *s,
-          gssize      len)
+/* The folded bytes of the character at *p, advancing *p: the same bytes
+ * fold_internal() appends for it. */
+static gsize
+fold_step (const char **p,
+           const char  *end,
+           char         out[80])
 {
-  for (gssize i = 0; i < len; i++)
-    if ((guchar) s[i] >= 0x80)
-      return FALSE;
-  return TRUE;
+  gunichar c = g_utf8_get_char_validated (*p, end - *p);
+  const char *special;
+  gunichar decomp[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+  gsize n, len = 0;
+
+  if (c == (gunichar) -1 || c == (gunichar) -2)
+    {
+      out[0] = **p;
+      (*p)++;
+      return 1;
+    }
+  *p = g_utf8_next_char (*p);
+
+  if ((special = special_fold (c)) != NULL)
+    {
+      len = strlen (special);
+      memcpy (out, special, len);
+      return len;
+    }
+  if (c < 0x80)
+    {
+      out[0] = g_ascii_tolower ((char) c);
+      return 1;
+    }
+
+  n = g_unichar_fully_decompose (c, FALSE, decomp, G_N_ELEMENTS (decomp));
+  for (gsize i = 0; i < n; i++)
+    {
+      GUnicodeType t = g_unichar_type (decomp[i]);
+
+      if (t == G_UNICODE_NON_SPACING_MARK ||
+          t == G_UNICODE_SPACING_MARK ||
+          t == G_UNICODE_ENCLOSING_MARK)
+        continue;
+      len += g_unichar_to_utf8 (g_unichar_tolower (decomp[i]), out + len);
+    }
+  return len;
 }
 
+typedef struct
+{
+  const char *p;
+  const char *end;
+  char        buf[80];   /* 18 decomposed characters of 4 bytes at most */
+  gsize       pos;
+  gsize       len;
+} FoldCursor;
+
+/* The next folded byte, or -1 at the end. */
+static inline int
+fold_cursor_next (FoldCursor *c)
+{
+  while (c->pos == c->len)
+    {
+      if (c->p >= c->end)
+        return -1;
+      if ((guchar) *c->p < 0x80)
+        {
+          /* ASCII needs no buffer */
+          return (guchar) g_ascii_tolower (*c->p++);
+        }
+      c->len = fold_step (&c->p, c->end, c->buf);
+      c->pos = 0;
+    }
+  return (guchar) c->buf[c->pos++];
+}
+
+/* strcmp (kontor_fold (a), kontor_fold (b)), one character at a time and
+ * without allocating: index inserts call it many times per row. A folded
+ * string never holds NUL unless the text does, so byte streams compare as
+ * strcmp compares. */
 int
 kontor_fold_collate (const char *a,
                      gssize      a_len,
                      const char *b,
                      gssize      b_len)
 {
-  g_autofree char *fa = NULL;
-  g_autofree char *fb = NULL;
+  FoldCursor ca, cb;
 
   if (a_len < 0)
     a_len = strlen (a);
   if (b_len < 0)
     b_len = strlen (b);
 
-  /* most names are ASCII: compare them without allocating */
-  if (is_ascii (a, a_len) && is_ascii (b, b_len))
+  ca.p = a; ca.end = a + a_len; ca.pos = ca.len = 0;
+  cb.p = b; cb.end = b + b_len; cb.pos = cb.len = 0;
+
+  for (;;)
     {
-      gssize n = MIN (a_len, b_len);
+      int x = fold_cursor_next (&ca);
+      int y = fold_cursor_next (&cb);
 
-      for (gssize i = 0; i < n; i++)
-        {
-          int ca = g_ascii_tolower (a[i]);
-          int cb = g_ascii_tolower (b[i]);
-
-          if (ca != cb)
-            return ca - cb;
-        }
-      return (a_len > b_len) - (a_len < b_len);
+      /* strcmp stops at a NUL byte */
+      if (x == 0)
+        x = -1;
+      if (y == 0)
+        y = -1;
+      if (x != y)
+        return x < y ? -1 : 1;
+      if (x < 0)
+        return 0;
     }
-
-  fa = kontor_fold (a, a_len);
-  fb = kontor_fold (b, b_len);
-  return strcmp (fa, fb);
 }
