@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "kontor-fold.h"
 #include "kontor-store.h"
 #include "kontor-store-sync.h"
 #include "kontor-sync-record.h"
@@ -459,8 +460,131 @@ test_index_used (Fixture       *f,
   plan = kontor_store_explain_query (f->store, q, &error);
   g_assert_no_error (error);
   g_test_message ("plan: %s", plan);
-  g_assert_nonnull (strstr (plan, "USING INDEX ix_contact__last_name__text"));
+  /* the contact key table's index (covering: the record is found by rid) */
+  g_assert_nonnull (strstr (plan, "SCAN x USING COVERING INDEX ix_contact__last_name__text"));
   g_assert_null (strstr (plan, "TEMP B-TREE"));
+}
+
+
+static int
+fold_collation (void       *data,
+                int         a_len,
+                const void *a,
+                int         b_len,
+                const void *b)
+{
+  return kontor_fold_collate (a, a_len, b, b_len);
+}
+
+static GStrv
+last_names (KontorStore *store)
+{
+  g_autoptr(KontorQuery) q = kontor_query_new ("contact");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  kontor_query_parse_sort (q, "last_name");
+  records = kontor_store_query (store, q, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < records->len; i++)
+    g_strv_builder_add (names, kontor_record_get_string (g_ptr_array_index (records, i),
+                                                        "last_name"));
+  return g_strv_builder_end (names);
+}
+
+static gint64
+sql_int (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 v = -1;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return v;
+}
+
+/* A replica of schema 1 (expression indexes on record) opens as schema 2:
+ * the old indexes go, the key tables are filled from the records, and
+ * lists, filters and later edits use them. */
+static void
+test_migrate_v1 (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KontorRecord) meyer = NULL;
+  g_autoptr(KontorRecord) gone = NULL;
+  g_autoptr(KontorRecord) updated = NULL;
+  g_auto(GStrv) before = NULL;
+  g_auto(GStrv) after = NULL;
+  g_auto(GStrv) edited = NULL;
+  sqlite3 *db = NULL;
+  guint n = 0;
+
+  g_object_unref (create (f->store, "contact", "{\"first_name\":\"Anna\",\"last_name\":\"Müller\"}"));
+  g_object_unref (create (f->store, "contact", "{\"first_name\":\"Zoë\",\"last_name\":\"Ärger\"}"));
+  meyer = create (f->store, "contact", "{\"first_name\":\"Bob\",\"last_name\":\"Meyer\"}");
+  gone = create (f->store, "contact", "{\"first_name\":\"Al\",\"last_name\":\"Abel\"}");
+  g_assert_true (kontor_store_delete (f->store, kontor_record_get_id (gone), &error));
+  g_assert_no_error (error);
+  before = last_names (f->store);
+  g_clear_object (&f->store);
+
+  /* back to schema 1 as an older Kontor wrote it */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  sqlite3_create_collation (db, "kontor_fold", SQLITE_UTF8, NULL, fold_collation);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP TABLE x_contact; DROP TABLE x_organization;"
+                                 "CREATE INDEX ix_contact__last_name__text ON record "
+                                 "(json_extract(state, '$.f.last_name[0].v') COLLATE kontor_fold) "
+                                 "WHERE kind = 'contact' AND deleted = 0;"
+                                 "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_schema WHERE name = 'x_contact'"),
+                   ==, 0);
+
+  f->store = kontor_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+                                     "AND tbl_name = 'record' AND name LIKE 'ix%'"), ==, 0);
+  /* the three live contacts, not the deleted one */
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM x_contact"), ==, 3);
+
+  after = last_names (f->store);
+  g_assert_cmpstrv (after, before);
+  g_assert_cmpstr (after[0], ==, "Ärger");
+  g_assert_cmpstr (after[1], ==, "Meyer");
+  g_assert_cmpstr (after[2], ==, "Müller");
+
+  {
+    g_autoptr(KontorQuery) q = kontor_query_new ("contact");
+
+    kontor_query_parse_condition (q, "last_name=MÜLLER", &error);
+    g_assert_no_error (error);
+    g_assert_true (kontor_store_count (f->store, q, &n, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (n, ==, 1);
+  }
+
+  /* an edit moves the key, a delete removes it */
+  {
+    g_autoptr(JsonObject) change = obj ("{\"last_name\":\"Zander\"}");
+
+    updated = kontor_store_update (f->store, kontor_record_get_id (meyer), change, NULL, &error);
+    g_assert_no_error (error);
+  }
+  edited = last_names (f->store);
+  g_assert_cmpstr (edited[2], ==, "Zander");
+  g_assert_true (kontor_store_delete (f->store, kontor_record_get_id (meyer), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM x_contact"), ==, 2);
 }
 
 static void
@@ -727,6 +851,7 @@ main (int    argc,
   ADD ("/store/links", test_links);
   ADD ("/store/filters-and-custom-fields", test_filters_and_custom_fields);
   ADD ("/store/index-used", test_index_used);
+  ADD ("/store/migrate-v1", test_migrate_v1);
   ADD ("/store/refuse-bad-files", test_refuse_bad_files);
   ADD ("/store/transaction", test_transaction);
   ADD ("/store/two-connections", test_two_connections);

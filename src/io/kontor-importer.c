@@ -3,7 +3,9 @@
  * Both formats come down to the same step: a row (or card) becomes text
  * values by field name, which are checked with the kind's own validation
  * (the one parser typed text goes through everywhere), then written with
- * kontor_store_create() inside a transaction of batch-size rows. Nothing
+ * kontor_store_create() inside a transaction of batch-size rows or half a
+ * second, whichever comes first (a larger transaction makes FTS5 flush
+ * less often; a shorter one keeps the write lock from the app). Nothing
  * of the file is kept but the current row, a bounded list of problems, a
  * preview of the first records and a bounded cache of organization names.
  *
@@ -57,6 +59,7 @@ struct _KontorImporter
   GError                   *fatal;
   guint                     in_batch;
   guint                     committed;
+  gint64                    batch_started;  /* monotonic µs */
   guint                     n_rows;
   guint64                   bytes_total;
   GHashTable               *org_cache;        /* name -> id, or "" (dry run: new) */
@@ -199,7 +202,7 @@ kontor_importer_class_init (KontorImporterClass *klass)
 static void
 kontor_importer_init (KontorImporter *self)
 {
-  self->batch_size = 1000;
+  self->batch_size = 20000;
   self->preview_size = 20;
   self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) kontor_import_problem_free);
   self->preview = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
@@ -738,6 +741,7 @@ commit_batch (KontorImporter  *self,
     return FALSE;
   self->committed = self->n_imported;
   self->in_batch = 0;
+  self->batch_started = g_get_monotonic_time ();
   return kontor_store_begin (self->store, error);
 }
 
@@ -915,7 +919,10 @@ import_values (KontorImporter   *self,
       g_ptr_array_add (self->preview, shown);
     }
 
-  if (!self->dry_run && self->in_batch >= self->batch_size)
+  if (!self->dry_run &&
+      (self->in_batch >= self->batch_size ||
+       (self->in_batch % 128 == 0 &&
+        g_get_monotonic_time () - self->batch_started > G_USEC_PER_SEC / 2)))
     commit_batch (self, &self->fatal);
 }
 
@@ -1383,6 +1390,7 @@ kontor_importer_run (KontorImporter  *self,
 
   if (!self->dry_run && !kontor_store_begin (self->store, error))
     return FALSE;
+  self->batch_started = g_get_monotonic_time ();
 
   if (self->used_format == KONTOR_IMPORT_FORMAT_VCARD)
     ok = run_vcard (self, schema, buffered, cancellable, error);

@@ -84,7 +84,8 @@ void                kontor_importer_set_progress_func   (KontorImporter       *s
                                                          KontorImportProgressFunc func,
                                                          gpointer              user_data,
                                                          GDestroyNotify        destroy);
-/* Rows per transaction (default 1000). */
+/* Rows per transaction at most (default 20000); a transaction also ends
+ * after half a second. */
 void                kontor_importer_set_batch_size      (KontorImporter       *self,
                                                          guint                 size);
 

@@ -84,6 +84,35 @@ KontorRecord     *_kontor_store_set_deleted       (KontorStore       *self,
                                                    GError           **error);
 void              _kontor_store_set_replica       (KontorStore       *self,
                                                    guint32            replica_id);
+void              _kontor_store_set_counter       (KontorStore       *self,
+                                                   guint64            counter);
 GArray           *_kontor_store_get_pruned        (KontorStore       *self);
+
+/* kontor-store-keys.c: the key table of each kind (see there) */
+typedef struct _KontorKindKeys KontorKindKeys;
+
+void              _kontor_kind_keys_free          (KontorKindKeys    *keys);
+/* kind name -> KontorKindKeys */
+GHashTable       *_kontor_store_get_key_tables    (KontorStore       *self);
+KontorKindKeys   *_kontor_store_get_keys          (KontorStore       *self,
+                                                   const char        *kind);
+gboolean          _kontor_store_ensure_keys       (KontorStore       *self,
+                                                   KontorKind        *kind,
+                                                   GError           **error);
+/* The expression of a field's key column after prefix ("x."), with the
+ * fold collation for text; NULL when the field has no column. */
+char             *_kontor_store_key_expr          (KontorStore       *self,
+                                                   const char        *kind,
+                                                   KontorField       *field,
+                                                   const char        *prefix);
+gboolean          _kontor_store_write_keys        (KontorStore       *self,
+                                                   gint64             rid,
+                                                   const char        *kind,
+                                                   JsonObject        *values,
+                                                   GError           **error);
+gboolean          _kontor_store_delete_keys       (KontorStore       *self,
+                                                   gint64             rid,
+                                                   const char        *kind,
+                                                   GError           **error);
 
 G_END_DECLS

@@ -1,8 +1,9 @@
 /* kontor-store-query.c: lists filtered and sorted by any schema field
  *
- * Queries are compiled to SQL whose expressions match the partial
- * expression indexes the store keeps per kind, so that sorting a million
- * contacts by last name walks an index instead of sorting.
+ * Queries are compiled to SQL that sorts and filters indexed fields by
+ * the columns of the kind's key table (kontor-store-keys.c), joined as
+ * "x", so that sorting a million contacts by last name walks an index
+ * instead of sorting. Other fields are read out of the state.
  *
  * Copyright 2026 The Kontor authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -21,6 +22,7 @@ typedef struct
 {
   GString   *sql;
   GPtrArray *binds;   /* GVariant: int64 or string */
+  gboolean   join;    /* the key table is joined as x */
 } Compiled;
 
 static void
@@ -86,6 +88,32 @@ condition_value (KontorStore  *self,
   return g_variant_new_string (json_node_get_string (node));
 }
 
+static void
+replace_all (GString    *s,
+             const char *what,
+             const char *with)
+{
+  g_string_replace (s, what, with, 0);
+}
+
+/* The key column when the kind's key table has one (then c->join is
+ * set), else the value out of the state. */
+static char *
+field_expr (KontorStore *self,
+            KontorKind  *kind,
+            KontorField *field,
+            Compiled    *c)
+{
+  char *expr = _kontor_store_key_expr (self, kontor_kind_get_name (kind), field, "x.");
+
+  if (expr != NULL)
+    {
+      c->join = TRUE;
+      return expr;
+    }
+  return _kontor_store_field_expr (field, "record.");
+}
+
 static gboolean
 compile_condition (KontorStore           *self,
                    KontorKind            *kind,
@@ -105,8 +133,8 @@ compile_condition (KontorStore           *self,
   if (field == NULL)
     return FALSE;
 
-  expr = _kontor_store_field_expr (field, "");
-  raw = g_strdup_printf ("json_extract(state, '$.f.%s[0].v')", kontor_field_get_name (field));
+  expr = field_expr (self, kind, field, c);
+  raw = g_strdup_printf ("json_extract(record.state, '$.f.%s[0].v')", kontor_field_get_name (field));
   n_values = g_strv_length (cond->values);
 
   if (cond->op != KONTOR_QUERY_EMPTY && cond->op != KONTOR_QUERY_NOT_EMPTY && n_values == 0)
@@ -144,7 +172,7 @@ compile_condition (KontorStore           *self,
         {
           /* any of the record's choices is one of the values */
           g_string_append_printf (c->sql,
-                                  "%sEXISTS (SELECT 1 FROM json_each(state, '$.f.%s[0].v') "
+                                  "%sEXISTS (SELECT 1 FROM json_each(record.state, '$.f.%s[0].v') "
                                   "WHERE value IN (",
                                   cond->op == KONTOR_QUERY_NE ? "NOT " : "",
                                   kontor_field_get_name (field));
@@ -212,11 +240,13 @@ compile (KontorStore  *self,
 
   c->sql = g_string_new (NULL);
   c->binds = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  c->join = FALSE;
 
-  /* the kind is a schema name ([a-z_]), written literally so the planner
-   * can pick the kind's partial indexes */
-  g_string_append_printf (c->sql, "SELECT %s FROM record WHERE kind = '%s' AND deleted = 0",
-                          select_list, kind_name);
+  /* the conditions and the order first: they tell whether the key table
+   * is needed. It holds exactly the kind's live records, so with it the
+   * kind and deleted columns need no test; the kind is a schema name
+   * ([a-z_]), written literally. */
+  g_string_append (c->sql, " WHERE @kind");
 
   for (guint i = 0; i < kontor_query_get_n_conditions (query); i++)
     if (!compile_condition (self, kind, kontor_query_get_condition (query, i), c, error))
@@ -231,32 +261,59 @@ compile (KontorStore  *self,
         g_string_append (c->sql, " AND 0");
       else
         {
+          /* "rid" becomes x.rid or record.rid below */
           g_string_append (c->sql,
-                           " AND rid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)");
+                           " AND @rid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)");
           g_ptr_array_add (c->binds, g_variant_ref_sink (g_variant_new_string (expr)));
         }
     }
 
-  if (!with_order)
-    return TRUE;
-
-  g_string_append (c->sql, " ORDER BY ");
-  for (guint i = 0; i < kontor_query_get_n_sorts (query); i++)
+  if (with_order)
     {
-      gboolean desc;
-      const char *name = kontor_query_get_sort (query, i, &desc);
-      KontorField *field = require_field (kind, name, error);
-      g_autofree char *expr = NULL;
+      g_string_append (c->sql, " ORDER BY ");
+      for (guint i = 0; i < kontor_query_get_n_sorts (query); i++)
+        {
+          gboolean desc;
+          const char *name = kontor_query_get_sort (query, i, &desc);
+          KontorField *field = require_field (kind, name, error);
+          g_autofree char *expr = NULL;
 
-      if (field == NULL)
-        return FALSE;
-      expr = _kontor_store_field_expr (field, "");
-      g_string_append_printf (c->sql, "%s %s, ", expr, desc ? "DESC" : "ASC");
-      last_desc = desc;
+          if (field == NULL)
+            return FALSE;
+          expr = field_expr (self, kind, field, c);
+          g_string_append_printf (c->sql, "%s %s, ", expr, desc ? "DESC" : "ASC");
+          last_desc = desc;
+        }
+      /* rid breaks ties, in the direction of the last key so one index
+       * walk serves the whole order (x.rid is the index's own) */
+      g_string_append (c->sql, "@rid ");
+      g_string_append (c->sql, last_desc ? "DESC" : "ASC");
+      g_string_append (c->sql, " LIMIT ? OFFSET ?");
     }
-  /* rid breaks ties, in the direction of the last key so one index walk
-   * serves the whole order */
-  g_string_append_printf (c->sql, "rid %s LIMIT ? OFFSET ?", last_desc ? "DESC" : "ASC");
+
+  {
+    g_autofree char *head = NULL;
+
+    /* CROSS JOIN keeps x the outer loop: its indexes give the order, and
+     * each of its rows finds its record by rowid */
+    if (c->join)
+      head = g_strdup_printf ("SELECT %s FROM \"x_%s\" AS x CROSS JOIN record "
+                              "ON record.rid = x.rid", select_list, kind_name);
+    else
+      head = g_strdup_printf ("SELECT %s FROM record", select_list);
+    g_string_prepend (c->sql, head);
+    /* field names are [a-z0-9_] and values are bound: '@' is ours */
+    if (c->join)
+      replace_all (c->sql, "@kind", "1");
+    else
+      {
+        g_autofree char *kind_test = g_strdup_printf ("record.kind = '%s' AND record.deleted = 0",
+                                                      kind_name);
+
+        replace_all (c->sql, "@kind", kind_test);
+      }
+    replace_all (c->sql, "@rid", c->join ? "x.rid" : "record.rid");
+  }
 
   return TRUE;
 }
@@ -293,7 +350,7 @@ kontor_store_query (KontorStore  *self,
   g_return_val_if_fail (KONTOR_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
-  if (!compile (self, query, "id, kind, state", TRUE, &c, error))
+  if (!compile (self, query, "record.id, record.kind, record.state", TRUE, &c, error))
     return NULL;
 
   stmt = prepare (self, c.sql->str, error);
@@ -389,7 +446,7 @@ kontor_store_explain_query (KontorStore  *self,
 
   g_return_val_if_fail (KONTOR_IS_STORE (self), NULL);
 
-  if (!compile (self, query, "id, kind, state", TRUE, &c, error))
+  if (!compile (self, query, "record.id, record.kind, record.state", TRUE, &c, error))
     return NULL;
 
   sql = g_strconcat ("EXPLAIN QUERY PLAN ", c.sql->str, NULL);

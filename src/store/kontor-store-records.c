@@ -189,12 +189,39 @@ search_text (KontorKind *kind,
         g_string_append_printf (text, " %s", s + 1);
     }
 
+  /* the German spelling of each word with an umlaut or ß ("Müller" is
+   * found as "Mueller"); the others are in the text already */
   if (kontor_fold_has_umlaut (text->str))
     {
-      g_autofree char *translit = kontor_fold_transliterate (text->str, text->len);
+      gsize len = text->len;
+      gsize start = 0;
 
       g_string_append_c (text, '\n');
-      g_string_append (text, translit);
+      while (start < len)
+        {
+          gsize end = start;
+          gboolean umlaut = FALSE;
+
+          while (end < len && !g_ascii_isspace (text->str[end]))
+            {
+              if ((guchar) text->str[end] >= 0x80)
+                umlaut = TRUE;
+              end++;
+            }
+          if (umlaut)
+            {
+              g_autofree char *word = g_strndup (text->str + start, end - start);
+
+              if (kontor_fold_has_umlaut (word))
+                {
+                  g_autofree char *translit = kontor_fold_transliterate (word, -1);
+
+                  g_string_append (text, translit);
+                  g_string_append_c (text, ' ');
+                }
+            }
+          start = end + 1;
+        }
     }
 
   return g_string_free (g_steal_pointer (&text), FALSE);
@@ -227,11 +254,15 @@ _kontor_store_reindex (KontorStore       *self,
         return FALSE;
     }
 
-  /* tombstones are neither found nor linked */
+  /* tombstones are neither found, nor listed, nor linked */
   if (kontor_sync_record_is_deleted (state) || kind == NULL)
-    return TRUE;
+    return is_new || kind == NULL ||
+           _kontor_store_delete_keys (self, rid, kontor_kind_get_name (kind), error);
 
   values = _kontor_store_state_values (state);
+
+  if (!_kontor_store_write_keys (self, rid, kontor_kind_get_name (kind), values, error))
+    return FALSE;
 
   {
     g_autofree char *text = search_text (kind, values);
@@ -483,21 +514,23 @@ kontor_store_create (KontorStore  *self,
   if (!kontor_store_begin (self, error))
     return NULL;
 
-  {
-    sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM record WHERE id = ?", error);
+  /* a fresh UUIDv7 is new; a given id may be taken */
+  if (id != NULL)
+    {
+      sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM record WHERE id = ?", error);
 
-    if (stmt == NULL)
-      goto fail;
-    sqlite3_bind_text (stmt, 1, new_id, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step (stmt) == SQLITE_ROW)
-      {
-        sqlite3_reset (stmt);
-        g_set_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_EXISTS,
-                     _("A record with id “%s” exists already"), new_id);
+      if (stmt == NULL)
         goto fail;
-      }
-    sqlite3_reset (stmt);
-  }
+      sqlite3_bind_text (stmt, 1, new_id, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          sqlite3_reset (stmt);
+          g_set_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_EXISTS,
+                       _("A record with id “%s” exists already"), new_id);
+          goto fail;
+        }
+      sqlite3_reset (stmt);
+    }
 
   if (!local_edit (self, &rid, new_id, kind_name, state, clean, error))
     goto fail;

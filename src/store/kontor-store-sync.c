@@ -728,10 +728,10 @@ kontor_store_move_unacked (KontorStore  *self,
         goto fail;
     }
 
-  if (!meta_set_int (self, "replica_id", new_replica, error) ||
-      !meta_set_int (self, "counter", (gint64) next, error))
+  if (!meta_set_int (self, "replica_id", new_replica, error))
     goto fail;
   _kontor_store_set_replica (self, new_replica);
+  _kontor_store_set_counter (self, next);
 
   return kontor_store_commit (self, error);
 

@@ -1,9 +1,10 @@
 /* kontor-store.c
  *
  * The replica keeps each record's full causal state (the sync layer's
- * canonical JSON) in one column; list columns and filters read the winning
- * value of a field straight out of it with json_extract(), backed by
- * partial expression indexes per kind. See docs/architecture.md.
+ * canonical JSON) in one column; lists sort and filter by the winning
+ * values of indexed fields kept in a key table per kind
+ * (kontor-store-keys.c), other fields straight out of the state with
+ * json_extract(). See docs/architecture.md.
  *
  * Copyright 2026 The Kontor authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -36,8 +37,10 @@ struct _KontorStore
   KontorSchema       *schema;
   GHashTable         *stmts;        /* sql -> sqlite3_stmt */
   GHashTable         *dirty_kinds;  /* kinds changed in the open transaction */
+  GHashTable         *key_tables;   /* kind -> KontorKindKeys */
   guint32             replica_id;
   guint64             counter;
+  gboolean            counter_dirty;  /* counter advanced; written to meta at commit */
   int                 tx_depth;
   gboolean            tx_failed;
   GArray             *tx_changes;   /* sqlite3_total_changes64 at each nested begin */
@@ -324,6 +327,19 @@ kontor_store_commit (KontorStore  *self,
       return FALSE;
     }
 
+  /* the counter goes to meta once per transaction, not once per dot */
+  if (self->counter_dirty)
+    {
+      if (!meta_set_int (self, "counter", (gint64) self->counter, error))
+        {
+          self->tx_depth = 1;
+          g_array_append_val (self->tx_changes, (gint64) { 0 });
+          kontor_store_rollback (self);
+          return FALSE;
+        }
+      self->counter_dirty = FALSE;
+    }
+
   if (!exec (self, "COMMIT", error))
     {
       self->tx_depth = 1;
@@ -363,6 +379,7 @@ kontor_store_rollback (KontorStore *self)
 
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   self->tx_depth = 0;
+  self->counter_dirty = FALSE;
   g_array_set_size (self->tx_changes, 0);
   g_hash_table_remove_all (self->dirty_kinds);
 
@@ -529,34 +546,18 @@ _kontor_store_field_expr (KontorField *field,
     }
 }
 
-static char *
-index_name (const char  *kind,
-            KontorField *field)
-{
-  return g_strdup_printf ("ix_%s__%s__%s", kind, kontor_field_get_name (field),
-                          kontor_field_type_to_string (kontor_field_get_field_type (field)));
-}
-
 gboolean
 _kontor_store_ensure_field_index (KontorStore  *self,
                     const char   *kind,
                     KontorField  *field,
                     GError      **error)
 {
-  g_autofree char *name = NULL;
-  g_autofree char *expr = NULL;
-  g_autofree char *sql = NULL;
+  KontorKind *k = kontor_schema_get_kind (self->schema, kind);
 
-  if (!kontor_field_has_flag (field, KONTOR_FIELD_FLAG_INDEXED))
+  if (k == NULL || !kontor_field_has_flag (field, KONTOR_FIELD_FLAG_INDEXED))
     return TRUE;
 
-  name = index_name (kind, field);
-  expr = _kontor_store_field_expr (field, "");
-  /* partial per kind: a contact insert touches only contact indexes */
-  sql = g_strdup_printf ("CREATE INDEX IF NOT EXISTS \"%s\" ON record (%s) "
-                         "WHERE kind = '%s' AND deleted = 0", name, expr, kind);
-
-  return exec (self, sql, error);
+  return _kontor_store_ensure_keys (self, k, error);
 }
 
 static gboolean
@@ -565,46 +566,23 @@ ensure_indexes (KontorStore  *self,
 {
   GPtrArray *kinds = kontor_schema_list_kinds (self->schema);
 
+  if (!kontor_store_begin (self, error))
+    return FALSE;
+
   /* "what changed since the last visit" (the Today page), newest first */
   if (!exec (self, "CREATE INDEX IF NOT EXISTS record_updated ON record (updated_at) "
                    "WHERE deleted = 0", error))
-    return FALSE;
+    goto fail;
 
   for (guint i = 0; i < kinds->len; i++)
-    {
-      KontorKind *kind = g_ptr_array_index (kinds, i);
-      GPtrArray *fields = kontor_kind_get_fields (kind);
+    if (!_kontor_store_ensure_keys (self, g_ptr_array_index (kinds, i), error))
+      goto fail;
 
-      g_auto(GStrv) title_keys = kontor_kind_dup_title_sort_keys (kind);
+  return kontor_store_commit (self, error);
 
-      for (guint j = 0; j < fields->len; j++)
-        if (!_kontor_store_ensure_field_index (self, kontor_kind_get_name (kind),
-                                 g_ptr_array_index (fields, j), error))
-          return FALSE;
-
-      /* a title of several fields (a contact's last and first name): one
-       * index in the order lists sort by title, else every page of a
-       * sorted list would sort the whole kind */
-      if (g_strv_length (title_keys) > 1)
-        {
-          g_autoptr(GString) exprs = g_string_new (NULL);
-          g_autofree char *sql = NULL;
-
-          for (guint j = 0; title_keys[j] != NULL; j++)
-            {
-              g_autofree char *expr = _kontor_store_field_expr (kontor_kind_get_field (kind, title_keys[j]), "");
-
-              g_string_append_printf (exprs, "%s%s", j > 0 ? ", " : "", expr);
-            }
-          sql = g_strdup_printf ("CREATE INDEX IF NOT EXISTS \"ix_%s__title\" ON record (%s) "
-                                 "WHERE kind = '%s' AND deleted = 0",
-                                 kontor_kind_get_name (kind), exprs->str, kontor_kind_get_name (kind));
-          if (!exec (self, sql, error))
-            return FALSE;
-        }
-    }
-
-  return TRUE;
+fail:
+  kontor_store_rollback (self);
+  return FALSE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -623,6 +601,7 @@ kontor_store_finalize (GObject *object)
   file_closed (self->file_key);
   g_free (self->file_key);
   g_clear_pointer (&self->dirty_kinds, g_hash_table_unref);
+  g_clear_pointer (&self->key_tables, g_hash_table_unref);
   g_clear_pointer (&self->tx_changes, g_array_unref);
   g_clear_pointer (&self->pruned, g_array_unref);
   g_clear_object (&self->schema);
@@ -654,6 +633,8 @@ kontor_store_init (KontorStore *self)
 {
   self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
   self->dirty_kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->key_tables = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                            (GDestroyNotify) _kontor_kind_keys_free);
   self->tx_changes = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->pruned = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->schema = kontor_schema_new ();
@@ -889,7 +870,37 @@ migrate (KontorStore  *self,
       }
     }
 
-  /* future migrations: if (version < 2) { ... } */
+  /* 2: the per-kind partial expression indexes on record give way to key
+   * tables (kontor-store-keys.c), created and filled by ensure_indexes() */
+  if (version == 1)
+    {
+      sqlite3_stmt *stmt;
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+      rc = sqlite3_prepare_v2 (self->db,
+                               "SELECT name FROM sqlite_schema WHERE type = 'index' AND "
+                               "tbl_name = 'record' AND name LIKE 'ix\\_%' ESCAPE '\\'",
+                               -1, &stmt, NULL);
+      if (rc != SQLITE_OK)
+        {
+          set_sqlite_error (error, self->db, rc, _("Cannot read the schema"));
+          goto fail;
+        }
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      sqlite3_finalize (stmt);
+
+      for (guint i = 0; i < names->len; i++)
+        {
+          g_autofree char *sql = g_strdup_printf ("DROP INDEX \"%s\"",
+                                                  (char *) g_ptr_array_index (names, i));
+
+          if (!exec (self, sql, error))
+            goto fail;
+        }
+    }
+
+  /* future migrations: if (version < 3) { ... } */
 
   {
     g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d",
@@ -1124,10 +1135,8 @@ _kontor_store_next_dot (KontorStore  *self,
 {
   g_return_val_if_fail (self->tx_depth > 0, FALSE);
 
-  if (!meta_set_int (self, "counter", (gint64) (self->counter + 1), error))
-    return FALSE;
-
   self->counter++;
+  self->counter_dirty = TRUE;
   dot->replica = self->replica_id;
   dot->counter = self->counter;
   return TRUE;
@@ -1138,6 +1147,17 @@ _kontor_store_set_replica (KontorStore *self,
                            guint32      replica_id)
 {
   self->replica_id = replica_id;
+}
+
+/* Inside a transaction: the next dot is counter + 1 (written at commit). */
+void
+_kontor_store_set_counter (KontorStore *self,
+                           guint64      counter)
+{
+  g_return_if_fail (self->tx_depth > 0);
+
+  self->counter = counter;
+  self->counter_dirty = TRUE;
 }
 
 void
@@ -1184,6 +1204,12 @@ GArray *
 _kontor_store_get_pruned (KontorStore *self)
 {
   return self->pruned;
+}
+
+GHashTable *
+_kontor_store_get_key_tables (KontorStore *self)
+{
+  return self->key_tables;
 }
 
 gboolean

@@ -31,7 +31,7 @@ typedef enum
 GQuark kontor_store_error_quark (void);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define KONTOR_STORE_SCHEMA_VERSION 1
+#define KONTOR_STORE_SCHEMA_VERSION 2
 /* Replica id of a replica that has not registered with a server yet. Its
  * dots are rewritten to the real id at registration (docs/sync-protocol.md). */
 #define KONTOR_REPLICA_UNREGISTERED G_MAXUINT32

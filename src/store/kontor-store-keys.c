@@ -1,0 +1,464 @@
+/* kontor-store-keys.c: the sort and filter keys of each kind
+ *
+ * Lists sort and filter by schema fields. The values live in the record's
+ * causal state (JSON), so the first schema indexed expressions over that
+ * JSON: some 80 partial indexes on the record table. Every insert into the
+ * table then opened a cursor on each of them and parsed the state once
+ * per index of its kind, which made a bulk import spend more than half
+ * its time there.
+ *
+ * Since schema 2 each kind with indexed fields has a key table
+ * "x_<kind>" (rid INTEGER PRIMARY KEY, one column per indexed or title
+ * field), holding the winning value of each such field for the kind's
+ * live records, and the indexes are on that table. A write binds the
+ * values it has in hand; a list joins the key table when it sorts or
+ * filters by one of its columns. A column is named after the field and
+ * its type ("last_name__text"), so a custom field given another type
+ * gets a new column, filled from the records.
+ *
+ * Copyright 2026 The Kontor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "kontor-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "kontor-store-private.h"
+
+struct _KontorKindKeys
+{
+  char      *kind;
+  GPtrArray *names;     /* char *: field names, in column order */
+  GArray    *types;     /* KontorFieldType */
+  char      *upsert_sql;
+  char      *delete_sql;
+};
+
+void
+_kontor_kind_keys_free (KontorKindKeys *keys)
+{
+  g_free (keys->kind);
+  g_ptr_array_unref (keys->names);
+  g_array_unref (keys->types);
+  g_free (keys->upsert_sql);
+  g_free (keys->delete_sql);
+  g_free (keys);
+}
+
+static char *
+column_name (const char      *field,
+             KontorFieldType  type)
+{
+  return g_strdup_printf ("%s__%s", field, kontor_field_type_to_string (type));
+}
+
+static gboolean
+type_folds (KontorFieldType type)
+{
+  switch (type)
+    {
+    case KONTOR_FIELD_TEXT:
+    case KONTOR_FIELD_LONG_TEXT:
+    case KONTOR_FIELD_EMAIL:
+    case KONTOR_FIELD_URL:
+    case KONTOR_FIELD_CHOICE:
+      return TRUE;
+    case KONTOR_FIELD_INTEGER:
+    case KONTOR_FIELD_DECIMAL:
+    case KONTOR_FIELD_MONEY:
+    case KONTOR_FIELD_BOOLEAN:
+    case KONTOR_FIELD_DATE:
+    case KONTOR_FIELD_DATETIME:
+    case KONTOR_FIELD_MULTI_CHOICE:
+    case KONTOR_FIELD_REFERENCE:
+    case KONTOR_FIELD_PHONE:
+    case KONTOR_FIELD_BLOB:
+    case KONTOR_N_FIELD_TYPES:
+    default:
+      return FALSE;
+    }
+}
+
+static char *
+key_expr (const char      *prefix,
+          const char      *field,
+          KontorFieldType  type)
+{
+  g_autofree char *column = column_name (field, type);
+
+  return g_strdup_printf ("%s\"%s\"%s", prefix, column,
+                          type_folds (type) ? " COLLATE kontor_fold" : "");
+}
+
+/* Fields with a column: the indexed ones and the title's sort keys. */
+static GPtrArray *
+key_fields (KontorKind *kind)
+{
+  GPtrArray *fields = kontor_kind_get_fields (kind);
+  g_auto(GStrv) title_keys = kontor_kind_dup_title_sort_keys (kind);
+  GPtrArray *keyed = g_ptr_array_new ();
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      KontorField *f = g_ptr_array_index (fields, i);
+
+      if (kontor_field_has_flag (f, KONTOR_FIELD_FLAG_INDEXED) ||
+          (g_strv_length (title_keys) > 1 &&
+           g_strv_contains ((const char * const *) title_keys, kontor_field_get_name (f))))
+        g_ptr_array_add (keyed, f);
+    }
+
+  return keyed;
+}
+
+KontorKindKeys *
+_kontor_store_get_keys (KontorStore *self,
+                        const char  *kind)
+{
+  return g_hash_table_lookup (_kontor_store_get_key_tables (self), kind);
+}
+
+char *
+_kontor_store_key_expr (KontorStore *self,
+                        const char  *kind,
+                        KontorField *field,
+                        const char  *prefix)
+{
+  KontorKindKeys *keys = _kontor_store_get_keys (self, kind);
+  const char *name = kontor_field_get_name (field);
+  KontorFieldType type = kontor_field_get_field_type (field);
+
+  if (keys == NULL)
+    return NULL;
+  for (guint i = 0; i < keys->names->len; i++)
+    if (g_str_equal (g_ptr_array_index (keys->names, i), name) &&
+        g_array_index (keys->types, KontorFieldType, i) == type)
+      return key_expr (prefix, name, type);
+
+  return NULL;
+}
+
+/* The value json_extract(state, '$.f.<field>[0].v') gave the first
+ * schema's indexes: money as its minor units, decimals as REAL. */
+static void
+bind_key (sqlite3_stmt    *stmt,
+          int              i,
+          KontorFieldType  type,
+          JsonNode        *value)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    {
+      sqlite3_bind_null (stmt, i);
+      return;
+    }
+
+  if (type == KONTOR_FIELD_MONEY)
+    {
+      if (JSON_NODE_HOLDS_OBJECT (value) &&
+          json_object_has_member (json_node_get_object (value), "minor"))
+        sqlite3_bind_int64 (stmt, i, json_object_get_int_member (json_node_get_object (value),
+                                                                 "minor"));
+      else
+        sqlite3_bind_null (stmt, i);
+      return;
+    }
+
+  if (JSON_NODE_HOLDS_VALUE (value))
+    {
+      GType vt = json_node_get_value_type (value);
+
+      if (type == KONTOR_FIELD_DECIMAL)
+        {
+          if (vt == G_TYPE_STRING)
+            sqlite3_bind_double (stmt, i, g_ascii_strtod (json_node_get_string (value), NULL));
+          else
+            sqlite3_bind_double (stmt, i, json_node_get_double (value));
+          return;
+        }
+      if (vt == G_TYPE_INT64)
+        sqlite3_bind_int64 (stmt, i, json_node_get_int (value));
+      else if (vt == G_TYPE_DOUBLE)
+        sqlite3_bind_double (stmt, i, json_node_get_double (value));
+      else if (vt == G_TYPE_BOOLEAN)
+        sqlite3_bind_int (stmt, i, json_node_get_boolean (value) ? 1 : 0);
+      else
+        sqlite3_bind_text (stmt, i, json_node_get_string (value), -1, SQLITE_TRANSIENT);
+      return;
+    }
+
+  /* lists and objects: their JSON text, as json_extract gave it */
+  {
+    g_autofree char *text = json_to_string (value, FALSE);
+
+    sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
+  }
+}
+
+gboolean
+_kontor_store_write_keys (KontorStore  *self,
+                          gint64        rid,
+                          const char   *kind,
+                          JsonObject   *values,
+                          GError      **error)
+{
+  KontorKindKeys *keys = _kontor_store_get_keys (self, kind);
+  sqlite3_stmt *stmt;
+
+  if (keys == NULL)
+    return TRUE;
+
+  stmt = prepare (self, keys->upsert_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rid);
+  for (guint i = 0; i < keys->names->len; i++)
+    bind_key (stmt, i + 2, g_array_index (keys->types, KontorFieldType, i),
+              json_object_get_member (values, g_ptr_array_index (keys->names, i)));
+
+  return step_done (self, stmt, error);
+}
+
+gboolean
+_kontor_store_delete_keys (KontorStore  *self,
+                           gint64        rid,
+                           const char   *kind,
+                           GError      **error)
+{
+  KontorKindKeys *keys = _kontor_store_get_keys (self, kind);
+  sqlite3_stmt *stmt;
+
+  if (keys == NULL)
+    return TRUE;
+
+  stmt = prepare (self, keys->delete_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rid);
+
+  return step_done (self, stmt, error);
+}
+
+/* Fills the key table from the kind's live records. */
+static gboolean
+fill_keys (KontorStore  *self,
+           const char   *kind,
+           GError      **error)
+{
+  g_autofree char *clear = g_strdup_printf ("DELETE FROM \"x_%s\"", kind);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!exec (self, clear, error))
+    return FALSE;
+
+  /* a statement of its own: the cached ones may be stepping */
+  rc = sqlite3_prepare_v2 (_kontor_store_get_db (self),
+                           "SELECT rid, state FROM record WHERE kind = ? AND deleted = 0",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return set_sqlite_error (error, _kontor_store_get_db (self), rc, _("Cannot read records"));
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(KontorSyncRecord) state = NULL;
+      g_autoptr(JsonObject) values = NULL;
+
+      state = parse_state ((const char *) sqlite3_column_text (stmt, 1), error);
+      if (state == NULL)
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+      values = _kontor_store_state_values (state);
+      if (!_kontor_store_write_keys (self, sqlite3_column_int64 (stmt, 0), kind, values, error))
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (error, _kontor_store_get_db (self), rc, _("Cannot read records"));
+
+  return TRUE;
+}
+
+static gboolean
+table_exists (KontorStore *self,
+              const char  *table)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
+                                NULL);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+
+  return found;
+}
+
+static GHashTable *
+table_columns (KontorStore  *self,
+               const char   *table,
+               GError      **error)
+{
+  g_autoptr(GHashTable) columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *sql = g_strdup_printf ("PRAGMA table_info(\"%s\")", table);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (_kontor_store_get_db (self), sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, _kontor_store_get_db (self), rc, _("Cannot read the schema"));
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (columns, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, _kontor_store_get_db (self), rc, _("Cannot read the schema"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&columns);
+}
+
+/* Creates or widens the kind's key table and its indexes, filling what
+ * is new from the records. Call inside a transaction. */
+gboolean
+_kontor_store_ensure_keys (KontorStore  *self,
+                           KontorKind   *kind,
+                           GError      **error)
+{
+  const char *kind_name = kontor_kind_get_name (kind);
+  g_autoptr(GPtrArray) fields = key_fields (kind);
+  g_autofree char *table = g_strdup_printf ("x_%s", kind_name);
+  g_autoptr(GHashTable) columns = NULL;
+  g_autoptr(GString) upsert = NULL;
+  g_autoptr(GString) params = NULL;
+  g_auto(GStrv) title_keys = NULL;
+  KontorKindKeys *keys;
+  gboolean fill = FALSE;
+
+  if (fields->len == 0)
+    {
+      g_hash_table_remove (_kontor_store_get_key_tables (self), kind_name);
+      return TRUE;
+    }
+
+  /* a new table with all its columns in one statement: each ALTER TABLE
+   * makes SQLite parse the whole schema again */
+  if (!table_exists (self, table))
+    {
+      g_autoptr(GString) sql = g_string_new (NULL);
+
+      g_string_printf (sql, "CREATE TABLE \"%s\" (rid INTEGER PRIMARY KEY", table);
+      for (guint i = 0; i < fields->len; i++)
+        {
+          KontorField *f = g_ptr_array_index (fields, i);
+          g_autofree char *column = column_name (kontor_field_get_name (f),
+                                                 kontor_field_get_field_type (f));
+
+          g_string_append_printf (sql, ", \"%s\"", column);
+        }
+      g_string_append_c (sql, ')');
+      if (!exec (self, sql->str, error))
+        return FALSE;
+      fill = TRUE;
+    }
+
+  columns = table_columns (self, table, error);
+  if (columns == NULL)
+    return FALSE;
+
+  keys = g_new0 (KontorKindKeys, 1);
+  keys->kind = g_strdup (kind_name);
+  keys->names = g_ptr_array_new_with_free_func (g_free);
+  keys->types = g_array_new (FALSE, FALSE, sizeof (KontorFieldType));
+  upsert = g_string_new (NULL);
+  params = g_string_new ("?");
+  g_string_printf (upsert, "INSERT OR REPLACE INTO \"%s\" (rid", table);
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      KontorField *f = g_ptr_array_index (fields, i);
+      KontorFieldType type = kontor_field_get_field_type (f);
+      g_autofree char *column = column_name (kontor_field_get_name (f), type);
+
+      if (!g_hash_table_contains (columns, column))
+        {
+          g_autofree char *sql = g_strdup_printf ("ALTER TABLE \"%s\" ADD COLUMN \"%s\"",
+                                                  table, column);
+
+          if (!exec (self, sql, error))
+            {
+              _kontor_kind_keys_free (keys);
+              return FALSE;
+            }
+          fill = TRUE;
+        }
+      g_ptr_array_add (keys->names, g_strdup (kontor_field_get_name (f)));
+      g_array_append_val (keys->types, type);
+      g_string_append_printf (upsert, ", \"%s\"", column);
+      g_string_append (params, ", ?");
+    }
+  g_string_append_printf (upsert, ") VALUES (%s)", params->str);
+  keys->upsert_sql = g_string_free (g_steal_pointer (&upsert), FALSE);
+  keys->delete_sql = g_strdup_printf ("DELETE FROM \"%s\" WHERE rid = ?", table);
+  g_hash_table_replace (_kontor_store_get_key_tables (self), keys->kind, keys);
+
+  if (fill && !fill_keys (self, kind_name, error))
+    return FALSE;
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      KontorField *f = g_ptr_array_index (fields, i);
+      KontorFieldType type = kontor_field_get_field_type (f);
+      g_autofree char *expr = NULL;
+      g_autofree char *sql = NULL;
+
+      if (!kontor_field_has_flag (f, KONTOR_FIELD_FLAG_INDEXED))
+        continue;
+      expr = key_expr ("", kontor_field_get_name (f), type);
+      sql = g_strdup_printf ("CREATE INDEX IF NOT EXISTS \"ix_%s__%s__%s\" ON \"%s\" (%s)",
+                             kind_name, kontor_field_get_name (f),
+                             kontor_field_type_to_string (type), table, expr);
+      if (!exec (self, sql, error))
+        return FALSE;
+    }
+
+  /* a title of several fields (a contact's last and first name): one
+   * index in the order lists sort by title, else every page of a sorted
+   * list would sort the whole kind */
+  title_keys = kontor_kind_dup_title_sort_keys (kind);
+  if (g_strv_length (title_keys) > 1)
+    {
+      g_autoptr(GString) exprs = g_string_new (NULL);
+      g_autofree char *sql = NULL;
+
+      for (guint j = 0; title_keys[j] != NULL; j++)
+        {
+          KontorField *f = kontor_kind_get_field (kind, title_keys[j]);
+          g_autofree char *expr = key_expr ("", title_keys[j], kontor_field_get_field_type (f));
+
+          g_string_append_printf (exprs, "%s%s", j > 0 ? ", " : "", expr);
+        }
+      sql = g_strdup_printf ("CREATE INDEX IF NOT EXISTS \"ix_%s__title\" ON \"%s\" (%s)",
+                             kind_name, table, exprs->str);
+      if (!exec (self, sql, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
