@@ -1050,6 +1050,7 @@ test_batches_and_progress (Fixture       *f,
   /* a broken row in the third batch */
   g_string_append (text, "Bernd,,bernd@example.de\n");
 
+  kontor_importer_set_batch_size (importer, 1000);
   kontor_importer_set_progress_func (importer, progress_cb, &calls, NULL);
   g_assert_true (run_text (importer, text->str, text->len, &error));
   g_assert_no_error (error);
@@ -1058,6 +1059,66 @@ test_batches_and_progress (Fixture       *f,
   g_assert_cmpuint (count (f->store, "contact"), ==, 2500);
   g_assert_cmpuint (calls, >=, 25);
   g_assert_true (has_problem (importer, 2502, "last_name", "required", TRUE));
+}
+
+typedef struct
+{
+  KontorStore *store;
+  gboolean     seen_unindexed;
+} BulkWatch;
+
+static void
+bulk_progress_cb (guint64  bytes_read,
+                  guint64  bytes_total,
+                  guint    n_rows,
+                  gpointer user_data)
+{
+  BulkWatch *watch = user_data;
+  g_autoptr(KontorQuery) q = kontor_query_new ("contact");
+  g_autofree char *plan = NULL;
+
+  if (n_rows != 15000)
+    return;
+  kontor_query_parse_sort (q, "last_name");
+  plan = kontor_store_explain_query (watch->store, q, NULL);
+  watch->seen_unindexed = plan != NULL && strstr (plan, "TEMP B-TREE") != NULL;
+}
+
+/* A large file into an empty kind builds the kind's indexes once at the
+ * end: during the import lists sort without them, after it with them. */
+static void
+test_bulk_indexes (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(KontorImporter) importer = kontor_importer_new (f->store, "contact");
+  g_autoptr(GString) text = g_string_new ("first_name,last_name,email\n");
+  g_autoptr(KontorQuery) q = kontor_query_new ("contact");
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan = NULL;
+  BulkWatch watch = { f->store, FALSE };
+
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (text, "Anna,Müller %05u,anna%u@example.de\n", 19999 - i, i);
+
+  kontor_importer_set_progress_func (importer, bulk_progress_cb, &watch, NULL);
+  g_assert_true (run_text (importer, text->str, text->len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kontor_importer_get_n_imported (importer), ==, 20000);
+  g_assert_true (watch.seen_unindexed);
+
+  kontor_query_parse_sort (q, "last_name");
+  plan = kontor_store_explain_query (f->store, q, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (plan, "INDEX ix_contact__last_name__text"));
+  g_assert_null (strstr (plan, "TEMP B-TREE"));
+  first = kontor_store_query (f->store, q, 0, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kontor_record_get_string (g_ptr_array_index (first, 0), "last_name"), ==,
+                   "Müller 00000");
+  g_assert_cmpstr (kontor_record_get_string (g_ptr_array_index (first, 1), "last_name"), ==,
+                   "Müller 00001");
+  g_assert_cmpuint (count (f->store, "contact"), ==, 20000);
 }
 
 static void
@@ -1397,6 +1458,7 @@ main (int    argc,
   ADD ("/csv/import/date-order", test_date_order);
   ADD ("/csv/import/dry-run", test_dry_run);
   ADD ("/csv/import/batches-and-progress", test_batches_and_progress);
+  ADD ("/csv/import/bulk-indexes", test_bulk_indexes);
   ADD ("/csv/import/million-rows-dry-run", test_million_rows_dry_run);
 
   ADD ("/csv/hostile/empty", test_hostile_empty);

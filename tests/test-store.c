@@ -587,6 +587,49 @@ test_migrate_v1 (Fixture       *f,
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM x_contact"), ==, 2);
 }
 
+/* Indexes suspended for a bulk load: lists still sort right (without
+ * them), and resuming builds them again. */
+static void
+test_suspend_indexes (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) during = NULL;
+  g_auto(GStrv) after = NULL;
+  gint64 n_indexes;
+  gboolean suspended = TRUE;
+
+  n_indexes = sql_int (f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+                                "AND tbl_name = 'x_contact'");
+  g_assert_cmpint (n_indexes, >=, 5);
+
+  /* a small load keeps them */
+  g_assert_true (kontor_store_suspend_indexes (f->store, "contact", 100, &suspended, &error));
+  g_assert_no_error (error);
+  g_assert_false (suspended);
+
+  g_object_unref (create (f->store, "contact", "{\"first_name\":\"Anna\",\"last_name\":\"Weiß\"}"));
+  g_assert_true (kontor_store_suspend_indexes (f->store, "contact", 10000, &suspended, &error));
+  g_assert_no_error (error);
+  g_assert_true (suspended);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+                                     "AND tbl_name = 'x_contact'"), ==, 0);
+
+  g_object_unref (create (f->store, "contact", "{\"first_name\":\"Jörg\",\"last_name\":\"Bühler\"}"));
+  g_object_unref (create (f->store, "contact", "{\"first_name\":\"Zoë\",\"last_name\":\"Weber\"}"));
+  during = last_names (f->store);
+  g_assert_cmpstr (during[0], ==, "Bühler");
+  g_assert_cmpstr (during[1], ==, "Weber");
+  g_assert_cmpstr (during[2], ==, "Weiß");
+
+  g_assert_true (kontor_store_resume_indexes (f->store, "contact", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+                                     "AND tbl_name = 'x_contact'"), ==, n_indexes);
+  after = last_names (f->store);
+  g_assert_cmpstrv (after, during);
+}
+
 static void
 write_file (const char *path,
             const void *data,
@@ -852,6 +895,7 @@ main (int    argc,
   ADD ("/store/filters-and-custom-fields", test_filters_and_custom_fields);
   ADD ("/store/index-used", test_index_used);
   ADD ("/store/migrate-v1", test_migrate_v1);
+  ADD ("/store/suspend-indexes", test_suspend_indexes);
   ADD ("/store/refuse-bad-files", test_refuse_bad_files);
   ADD ("/store/transaction", test_transaction);
   ADD ("/store/two-connections", test_two_connections);

@@ -60,6 +60,9 @@ struct _KontorImporter
   guint                     in_batch;
   guint                     committed;
   gint64                    batch_started;  /* monotonic µs */
+  guint64                   bytes_read;     /* at the last progress report */
+  gboolean                  bulk_checked;
+  char                     *suspended_kind; /* its indexes wait for the end */
   guint                     n_rows;
   guint64                   bytes_total;
   GHashTable               *org_cache;        /* name -> id, or "" (dry run: new) */
@@ -123,6 +126,7 @@ kontor_importer_finalize (GObject *object)
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_pointer (&self->preview, g_ptr_array_unref);
   g_clear_pointer (&self->org_cache, g_hash_table_unref);
+  g_clear_pointer (&self->suspended_kind, g_free);
   g_clear_error (&self->fatal);
 
   G_OBJECT_CLASS (kontor_importer_parent_class)->finalize (object);
@@ -456,6 +460,7 @@ static void
 report_progress (KontorImporter *self,
                  guint64         bytes_read)
 {
+  self->bytes_read = bytes_read;
   if (self->progress_func != NULL)
     self->progress_func (bytes_read, self->bytes_total, self->n_rows, self->progress_data);
 }
@@ -881,10 +886,10 @@ import_values (KontorImporter   *self,
     {
       g_autoptr(GPtrArray) store_problems = NULL;
       g_autoptr(GError) local = NULL;
-      g_autoptr(KontorRecord) record = NULL;
+      gboolean added;
 
-      record = kontor_store_create (self->store, kind_name, id, values, &store_problems, &local);
-      if (record == NULL && store_problems != NULL)
+      added = kontor_store_add (self->store, kind_name, id, values, NULL, &store_problems, &local);
+      if (!added && store_problems != NULL)
         {
           for (guint i = 0; i < store_problems->len; i++)
             {
@@ -897,7 +902,7 @@ import_values (KontorImporter   *self,
           flush_row_problems (self, row_problems);
           return;
         }
-      if (record == NULL)
+      if (!added)
         {
           self->fatal = g_steal_pointer (&local);
           return;
@@ -907,6 +912,24 @@ import_values (KontorImporter   *self,
   self->n_imported++;
   self->in_batch++;
   flush_row_problems (self, row_problems);
+
+  /* a large file into a kind with fewer records: its indexes are built
+   * once at the end. The rows to expect are known well enough once 256
+   * KiB are read (the reader reads ahead in blocks of 64 KiB, so this
+   * rather underestimates). */
+  if (!self->dry_run && !self->bulk_checked && self->bytes_read >= 256 * 1024 &&
+      self->bytes_total > 0)
+    {
+      guint64 expected = self->bytes_total * self->n_rows / self->bytes_read;
+      gboolean suspended = FALSE;
+
+      self->bulk_checked = TRUE;
+      if (!kontor_store_suspend_indexes (self->store, kind_name, expected, &suspended,
+                                         &self->fatal))
+        return;
+      if (suspended)
+        self->suspended_kind = g_strdup (kind_name);
+    }
 
   if (self->preview->len < self->preview_size)
     {
@@ -1311,6 +1334,9 @@ reset_results (KontorImporter *self)
   self->used_delimiter = 0;
   self->in_batch = self->committed = 0;
   self->n_rows = 0;
+  self->bytes_read = 0;
+  self->bulk_checked = FALSE;
+  g_clear_pointer (&self->suspended_kind, g_free);
   self->n_imported = self->n_skipped = self->n_failed = 0;
   self->n_orgs_created = 0;
   self->n_problems = 0;
@@ -1415,6 +1441,18 @@ kontor_importer_run (KontorImporter  *self,
         kontor_store_rollback (self->store);
       /* what a failed transaction held is not imported */
       self->n_imported = self->committed;
+
+      if (self->suspended_kind != NULL)
+        {
+          g_autoptr(GError) local = NULL;
+          g_autofree char *kind_name = g_steal_pointer (&self->suspended_kind);
+
+          if (!kontor_store_resume_indexes (self->store, kind_name, &local))
+            {
+              /* the next open builds them; the records are in */
+              g_warning ("Could not rebuild the indexes of %s: %s", kind_name, local->message);
+            }
+        }
     }
 
   if (!ok)

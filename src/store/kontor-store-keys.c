@@ -462,3 +462,92 @@ _kontor_store_ensure_keys (KontorStore  *self,
 
   return TRUE;
 }
+
+gboolean
+kontor_store_suspend_indexes (KontorStore  *self,
+                              const char   *kind,
+                              guint64       expected_rows,
+                              gboolean     *suspended,
+                              GError      **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *count_sql = NULL;
+  sqlite3_stmt *stmt;
+  gint64 existing = 0;
+  int rc;
+
+  g_return_val_if_fail (KONTOR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (kind != NULL, FALSE);
+
+  *suspended = FALSE;
+  if (_kontor_store_get_keys (self, kind) == NULL || expected_rows < 5000)
+    return TRUE;
+
+  count_sql = g_strdup_printf ("SELECT count(*) FROM \"x_%s\"", kind);
+  stmt = prepare (self, count_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    existing = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if ((guint64) existing > expected_rows)
+    return TRUE;
+
+  if (!kontor_store_begin (self, error))
+    return FALSE;
+
+  stmt = prepare (self, "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? "
+                        "AND sql IS NOT NULL", error);
+  if (stmt == NULL)
+    goto fail;
+  {
+    g_autofree char *table = g_strdup_printf ("x_%s", kind);
+
+    sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    sqlite3_reset (stmt);
+  }
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DROP INDEX \"%s\"",
+                                              (char *) g_ptr_array_index (names, i));
+
+      if (!exec (self, sql, error))
+        goto fail;
+    }
+
+  if (!kontor_store_commit (self, error))
+    return FALSE;
+  *suspended = names->len > 0;
+  return TRUE;
+
+fail:
+  kontor_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+kontor_store_resume_indexes (KontorStore  *self,
+                             const char   *kind,
+                             GError      **error)
+{
+  KontorKind *k;
+
+  g_return_val_if_fail (KONTOR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (kind != NULL, FALSE);
+
+  k = kontor_schema_get_kind (kontor_store_get_schema (self), kind);
+  if (k == NULL)
+    return TRUE;
+
+  if (!kontor_store_begin (self, error))
+    return FALSE;
+  if (!_kontor_store_ensure_keys (self, k, error))
+    {
+      kontor_store_rollback (self);
+      return FALSE;
+    }
+  return kontor_store_commit (self, error);
+}

@@ -227,12 +227,14 @@ search_text (KontorKind *kind,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-gboolean
-_kontor_store_reindex (KontorStore       *self,
+/* values: the state's winning values when the caller has them, or NULL */
+static gboolean
+reindex (KontorStore       *self,
          gint64             rid,
          gboolean           is_new,
          KontorKind        *kind,
          KontorSyncRecord  *state,
+         JsonObject        *given_values,
          GError           **error)
 {
   g_autoptr(JsonObject) values = NULL;
@@ -259,7 +261,7 @@ _kontor_store_reindex (KontorStore       *self,
     return is_new || kind == NULL ||
            _kontor_store_delete_keys (self, rid, kontor_kind_get_name (kind), error);
 
-  values = _kontor_store_state_values (state);
+  values = given_values ? json_object_ref (given_values) : _kontor_store_state_values (state);
 
   if (!_kontor_store_write_keys (self, rid, kontor_kind_get_name (kind), values, error))
     return FALSE;
@@ -304,6 +306,17 @@ _kontor_store_reindex (KontorStore       *self,
   return TRUE;
 }
 
+gboolean
+_kontor_store_reindex (KontorStore       *self,
+         gint64             rid,
+         gboolean           is_new,
+         KontorKind        *kind,
+         KontorSyncRecord  *state,
+         GError           **error)
+{
+  return reindex (self, rid, is_new, kind, state, NULL, error);
+}
+
 /* Custom field definitions are records; keep the schema in step with them. */
 static gboolean
 apply_custom_field (KontorStore       *self,
@@ -331,12 +344,13 @@ apply_custom_field (KontorStore       *self,
                                            field, error);
 }
 
-gboolean
-_kontor_store_write_state (KontorStore       *self,
+static gboolean
+write_state (KontorStore       *self,
              gint64            *rid,
              const char        *id,
              const char        *kind_name,
              KontorSyncRecord  *state,
+             JsonObject        *values,
              GError           **error)
 {
   KontorKind *kind = kontor_schema_get_kind (kontor_store_get_schema (self), kind_name);
@@ -386,11 +400,22 @@ _kontor_store_write_state (KontorStore       *self,
         return FALSE;
     }
 
-  if (!_kontor_store_reindex (self, *rid, is_new, kind, state, error))
+  if (!reindex (self, *rid, is_new, kind, state, values, error))
     return FALSE;
 
   _kontor_store_mark_dirty (self, kind_name);
   return TRUE;
+}
+
+gboolean
+_kontor_store_write_state (KontorStore       *self,
+             gint64            *rid,
+             const char        *id,
+             const char        *kind_name,
+             KontorSyncRecord  *state,
+             GError           **error)
+{
+  return write_state (self, rid, id, kind_name, state, NULL, error);
 }
 
 static gboolean
@@ -435,16 +460,19 @@ local_edit (KontorStore       *self,
             const char        *kind,
             KontorSyncRecord  *state,
             JsonObject        *changes,
+            gboolean           created,
             GError           **error)
 {
   KontorDot dot;
+  /* a created record's values are its first edit's */
+  gboolean fresh = *rid == 0 && created;
 
   if (!_kontor_store_next_dot (self, &dot, error))
     return FALSE;
 
   kontor_sync_record_apply_edit (state, &dot, changes);
 
-  return _kontor_store_write_state (self, rid, id, kind, state, error) &&
+  return write_state (self, rid, id, kind, state, fresh ? changes : NULL, error) &&
          append_outbox (self, id, kind, &dot, changes, state, error);
 }
 
@@ -468,13 +496,16 @@ validate (KontorStore  *self,
   return FALSE;
 }
 
-KontorRecord *
-kontor_store_create (KontorStore  *self,
-                     const char   *kind_name,
-                     const char   *id,
-                     JsonObject   *values,
-                     GPtrArray   **problems,
-                     GError      **error)
+/* Validates and writes a new record; its state and id come back. */
+static gboolean
+create_record (KontorStore       *self,
+               const char        *kind_name,
+               const char        *id,
+               JsonObject        *values,
+               KontorSyncRecord **state_out,
+               char             **id_out,
+               GPtrArray        **problems,
+               GError           **error)
 {
   g_autoptr(JsonObject) clean = NULL;
   g_autoptr(KontorSyncRecord) state = NULL;
@@ -483,24 +514,20 @@ kontor_store_create (KontorStore  *self,
   KontorKind *kind;
   gint64 rid = 0;
 
-  g_return_val_if_fail (KONTOR_IS_STORE (self), NULL);
-  g_return_val_if_fail (kind_name != NULL, NULL);
-  g_return_val_if_fail (values != NULL, NULL);
-
   kind = kontor_schema_require_kind (kontor_store_get_schema (self), kind_name, error);
   if (kind == NULL)
-    return NULL;
+    return FALSE;
 
   if (id != NULL && !kontor_uuid_is_valid (id))
     {
       g_set_error (error, KONTOR_MODEL_ERROR, KONTOR_MODEL_ERROR_INVALID,
                    _("“%s” is not a record id"), id);
-      return NULL;
+      return FALSE;
     }
 
   clean = kontor_json_object_copy (values);
   if (!validate (self, kind, clean, FALSE, problems, error))
-    return NULL;
+    return FALSE;
 
   /* a new record carries only the fields that have a value */
   members = json_object_get_members (clean);
@@ -512,7 +539,7 @@ kontor_store_create (KontorStore  *self,
   state = kontor_sync_record_new ();
 
   if (!kontor_store_begin (self, error))
-    return NULL;
+    return FALSE;
 
   /* a fresh UUIDv7 is new; a given id may be taken */
   if (id != NULL)
@@ -532,17 +559,58 @@ kontor_store_create (KontorStore  *self,
       sqlite3_reset (stmt);
     }
 
-  if (!local_edit (self, &rid, new_id, kind_name, state, clean, error))
+  if (!local_edit (self, &rid, new_id, kind_name, state, clean, TRUE, error))
     goto fail;
 
   if (!kontor_store_commit (self, error))
-    return NULL;
+    return FALSE;
 
-  return _kontor_store_record_from_state (self, new_id, kind_name, state);
+  if (state_out != NULL)
+    *state_out = g_steal_pointer (&state);
+  if (id_out != NULL)
+    *id_out = g_steal_pointer (&new_id);
+  return TRUE;
 
 fail:
   kontor_store_rollback (self);
-  return NULL;
+  return FALSE;
+}
+
+KontorRecord *
+kontor_store_create (KontorStore  *self,
+                     const char   *kind_name,
+                     const char   *id,
+                     JsonObject   *values,
+                     GPtrArray   **problems,
+                     GError      **error)
+{
+  g_autoptr(KontorSyncRecord) state = NULL;
+  g_autofree char *new_id = NULL;
+
+  g_return_val_if_fail (KONTOR_IS_STORE (self), NULL);
+  g_return_val_if_fail (kind_name != NULL, NULL);
+  g_return_val_if_fail (values != NULL, NULL);
+
+  if (!create_record (self, kind_name, id, values, &state, &new_id, problems, error))
+    return NULL;
+
+  return _kontor_store_record_from_state (self, new_id, kind_name, state);
+}
+
+gboolean
+kontor_store_add (KontorStore  *self,
+                  const char   *kind_name,
+                  const char   *id,
+                  JsonObject   *values,
+                  char        **new_id,
+                  GPtrArray   **problems,
+                  GError      **error)
+{
+  g_return_val_if_fail (KONTOR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (kind_name != NULL, FALSE);
+  g_return_val_if_fail (values != NULL, FALSE);
+
+  return create_record (self, kind_name, id, values, NULL, new_id, problems, error);
 }
 
 KontorRecord *
@@ -608,7 +676,7 @@ kontor_store_update (KontorStore  *self,
     }
 
   if (json_object_get_size (effective) > 0 &&
-      !local_edit (self, &rid, id, kind_name, state, effective, error))
+      !local_edit (self, &rid, id, kind_name, state, effective, FALSE, error))
     goto fail;
 
   if (!kontor_store_commit (self, error))
@@ -642,7 +710,7 @@ _kontor_store_set_deleted (KontorStore  *self,
       kontor_sync_record_delete_conflict (state))
     {
       json_object_set_boolean_member (changes, KONTOR_SYNC_FIELD_DELETED, deleted);
-      if (!local_edit (self, &rid, id, kind_name, state, changes, error))
+      if (!local_edit (self, &rid, id, kind_name, state, changes, FALSE, error))
         goto fail;
     }
 

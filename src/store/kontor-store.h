@@ -55,6 +55,20 @@ gboolean       kontor_store_set_cache_size  (KontorStore   *self,
                                              guint          kib,
                                              GError       **error);
 KontorSchema  *kontor_store_get_schema      (KontorStore   *self);
+/* Bulk loads: building a kind's indexes once after many inserts is some
+ * three times cheaper than keeping them up to date row by row. With
+ * expected_rows of 5,000 or more and at least as many as the kind has,
+ * drops the kind's list indexes (*suspended set); lists of the kind sort
+ * without them until kontor_store_resume_indexes(), or until the next
+ * open if the process dies first. */
+gboolean       kontor_store_suspend_indexes (KontorStore   *self,
+                                             const char    *kind,
+                                             guint64        expected_rows,
+                                             gboolean      *suspended,
+                                             GError       **error);
+gboolean       kontor_store_resume_indexes  (KontorStore   *self,
+                                             const char    *kind,
+                                             GError       **error);
 guint32        kontor_store_get_replica_id  (KontorStore   *self);
 /* Parse defaults (region for phone numbers, currency); stored in the db. */
 const KontorParseContext *
@@ -81,6 +95,15 @@ KontorRecord  *kontor_store_create          (KontorStore   *self,
                                              const char    *kind,
                                              const char    *id,
                                              JsonObject    *values,
+                                             GPtrArray    **problems,
+                                             GError       **error);
+/* kontor_store_create() for bulk work that needs no record back: the same
+ * checks and writes; *new_id (if wanted) is the record's id. */
+gboolean       kontor_store_add             (KontorStore   *self,
+                                             const char    *kind,
+                                             const char    *id,
+                                             JsonObject    *values,
+                                             char         **new_id,
                                              GPtrArray    **problems,
                                              GError       **error);
 KontorRecord  *kontor_store_get             (KontorStore   *self,
