@@ -860,8 +860,10 @@ import_values (KontorImporter   *self,
         json_object_set_string_member (values, "organization", org_id);
     }
 
-  /* values as they will be stored */
-  members = json_object_get_members (values);
+  /* values as they will be stored, for the preview (the store parses
+   * and checks them again in any case) */
+  if (self->preview->len < self->preview_size)
+    members = json_object_get_members (values);
   for (GList *l = members; l; l = l->next)
     {
       KontorField *f = kontor_kind_get_field (kind, l->data);

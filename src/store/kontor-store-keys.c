@@ -16,6 +16,12 @@
  * its type ("last_name__text"), so a custom field given another type
  * gets a new column, filled from the records.
  *
+ * Text keys are stored folded (kontor_fold: lower case, no accents,
+ * ß -> ss) and compared as bytes, which orders exactly as the kontor_fold
+ * collation does; an index build then sorts with memcmp instead of
+ * folding both sides of every comparison. Conditions bind folded text
+ * (_kontor_store_key_folds()).
+ *
  * Copyright 2026 The Kontor authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,6 +32,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "kontor-fold.h"
 #include "kontor-store-private.h"
 
 struct _KontorKindKeys
@@ -55,8 +62,8 @@ column_name (const char      *field,
   return g_strdup_printf ("%s__%s", field, kontor_field_type_to_string (type));
 }
 
-static gboolean
-type_folds (KontorFieldType type)
+gboolean
+_kontor_store_key_folds (KontorFieldType type)
 {
   switch (type)
     {
@@ -89,8 +96,7 @@ key_expr (const char      *prefix,
 {
   g_autofree char *column = column_name (field, type);
 
-  return g_strdup_printf ("%s\"%s\"%s", prefix, column,
-                          type_folds (type) ? " COLLATE kontor_fold" : "");
+  return g_strdup_printf ("%s\"%s\"", prefix, column);
 }
 
 /* Fields with a column: the indexed ones and the title's sort keys. */
@@ -178,7 +184,13 @@ bind_key (sqlite3_stmt    *stmt,
             sqlite3_bind_double (stmt, i, json_node_get_double (value));
           return;
         }
-      if (vt == G_TYPE_INT64)
+      if (vt == G_TYPE_STRING && _kontor_store_key_folds (type))
+        {
+          const char *text = json_node_get_string (value);
+
+          sqlite3_bind_text (stmt, i, kontor_fold (text, -1), -1, g_free);
+        }
+      else if (vt == G_TYPE_INT64)
         sqlite3_bind_int64 (stmt, i, json_node_get_int (value));
       else if (vt == G_TYPE_DOUBLE)
         sqlite3_bind_double (stmt, i, json_node_get_double (value));

@@ -99,12 +99,15 @@ KontorKindKeys   *_kontor_store_get_keys          (KontorStore       *self,
 gboolean          _kontor_store_ensure_keys       (KontorStore       *self,
                                                    KontorKind        *kind,
                                                    GError           **error);
-/* The expression of a field's key column after prefix ("x."), with the
- * fold collation for text; NULL when the field has no column. */
+/* The expression of a field's key column after prefix ("x."); NULL when
+ * the field has no column. Text keys of the types for which
+ * _kontor_store_key_folds() holds are stored folded: compare them with
+ * kontor_fold() of the value. */
 char             *_kontor_store_key_expr          (KontorStore       *self,
                                                    const char        *kind,
                                                    KontorField       *field,
                                                    const char        *prefix);
+gboolean          _kontor_store_key_folds         (KontorFieldType    type);
 gboolean          _kontor_store_write_keys        (KontorStore       *self,
                                                    gint64             rid,
                                                    const char        *kind,

@@ -102,16 +102,40 @@ static char *
 field_expr (KontorStore *self,
             KontorKind  *kind,
             KontorField *field,
-            Compiled    *c)
+            Compiled    *c,
+            gboolean    *folded)
 {
   char *expr = _kontor_store_key_expr (self, kontor_kind_get_name (kind), field, "x.");
 
+  if (folded != NULL)
+    *folded = expr != NULL && _kontor_store_key_folds (kontor_field_get_field_type (field));
   if (expr != NULL)
     {
       c->join = TRUE;
       return expr;
     }
   return _kontor_store_field_expr (field, "record.");
+}
+
+/* A condition's value as the expression holds it: folded for a folded
+ * key column. */
+static GVariant *
+key_value (KontorStore  *self,
+           KontorField  *field,
+           const char   *text,
+           gboolean      folded,
+           GError      **error)
+{
+  GVariant *v = condition_value (self, field, text, error);
+
+  if (v != NULL && folded && g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+    {
+      g_autoptr(GVariant) given = g_variant_ref_sink (v);
+      g_autofree char *f = kontor_fold (g_variant_get_string (given, NULL), -1);
+
+      return g_variant_new_string (f);
+    }
+  return v;   /* floating, as condition_value() gives it */
 }
 
 static gboolean
@@ -128,12 +152,13 @@ compile_condition (KontorStore           *self,
   KontorField *field = require_field (kind, cond->field, error);
   g_autofree char *expr = NULL;
   g_autofree char *raw = NULL;
+  gboolean key_folded = FALSE;
   guint n_values;
 
   if (field == NULL)
     return FALSE;
 
-  expr = field_expr (self, kind, field, c);
+  expr = field_expr (self, kind, field, c, &key_folded);
   raw = g_strdup_printf ("json_extract(record.state, '$.f.%s[0].v')", kontor_field_get_name (field));
   n_values = g_strv_length (cond->values);
 
@@ -189,7 +214,7 @@ compile_condition (KontorStore           *self,
           g_string_append_printf (c->sql, "%s IN (", expr);
           for (guint i = 0; i < n_values; i++)
             {
-              GVariant *v = condition_value (self, field, cond->values[i], error);
+              GVariant *v = key_value (self, field, cond->values[i], key_folded, error);
 
               if (v == NULL)
                 return FALSE;
@@ -207,7 +232,7 @@ compile_condition (KontorStore           *self,
     case KONTOR_QUERY_GE:
     default:
       {
-        GVariant *v = condition_value (self, field, cond->values[0], error);
+        GVariant *v = key_value (self, field, cond->values[0], key_folded, error);
 
         if (v == NULL)
           return FALSE;
@@ -280,7 +305,7 @@ compile (KontorStore  *self,
 
           if (field == NULL)
             return FALSE;
-          expr = field_expr (self, kind, field, c);
+          expr = field_expr (self, kind, field, c, NULL);
           g_string_append_printf (c->sql, "%s %s, ", expr, desc ? "DESC" : "ASC");
           last_desc = desc;
         }
