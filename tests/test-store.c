@@ -585,6 +585,19 @@ test_migrate_v1 (Fixture       *f,
   g_assert_true (kontor_store_delete (f->store, kontor_record_get_id (meyer), &error));
   g_assert_no_error (error);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM x_contact"), ==, 2);
+
+  /* restored, it is listed again under its last name */
+  {
+    g_autoptr(KontorRecord) back = kontor_store_restore (f->store, kontor_record_get_id (meyer),
+                                                         &error);
+    g_auto(GStrv) restored = NULL;
+
+    g_assert_no_error (error);
+    g_assert_nonnull (back);
+    restored = last_names (f->store);
+    g_assert_cmpuint (g_strv_length (restored), ==, 3);
+    g_assert_cmpstr (restored[2], ==, "Zander");
+  }
 }
 
 /* Indexes suspended for a bulk load: lists still sort right (without

@@ -40,7 +40,8 @@ struct _KontorKindKeys
   char      *kind;
   GPtrArray *names;     /* char *: field names, in column order */
   GArray    *types;     /* KontorFieldType */
-  char      *upsert_sql;
+  char      *insert_sql;    /* INSERT OR IGNORE of a whole row */
+  GPtrArray *update_sql;    /* per column: set it where it differs */
   char      *delete_sql;
 };
 
@@ -50,7 +51,8 @@ _kontor_kind_keys_free (KontorKindKeys *keys)
   g_free (keys->kind);
   g_ptr_array_unref (keys->names);
   g_array_unref (keys->types);
-  g_free (keys->upsert_sql);
+  g_free (keys->insert_sql);
+  g_ptr_array_unref (keys->update_sql);
   g_free (keys->delete_sql);
   g_free (keys);
 }
@@ -209,11 +211,17 @@ bind_key (sqlite3_stmt    *stmt,
   }
 }
 
+/* A new record's row is inserted. For an edited one, each column is set
+ * only where its value changed: SQLite updates every index of a column
+ * named in SET, so replacing the whole row would rewrite all of the
+ * kind's indexes for a one-field edit (a pull of 1,000 edits spent most
+ * of its time committing index pages). */
 gboolean
 _kontor_store_write_keys (KontorStore  *self,
                           gint64        rid,
                           const char   *kind,
                           JsonObject   *values,
+                          gboolean      is_new,
                           GError      **error)
 {
   KontorKindKeys *keys = _kontor_store_get_keys (self, kind);
@@ -222,15 +230,33 @@ _kontor_store_write_keys (KontorStore  *self,
   if (keys == NULL)
     return TRUE;
 
-  stmt = prepare (self, keys->upsert_sql, error);
+  /* an edited record may have no row yet (it was deleted, or its kind's
+   * table is new): OR IGNORE keeps an existing one */
+  stmt = prepare (self, keys->insert_sql, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rid);
   for (guint i = 0; i < keys->names->len; i++)
     bind_key (stmt, i + 2, g_array_index (keys->types, KontorFieldType, i),
               json_object_get_member (values, g_ptr_array_index (keys->names, i)));
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (is_new || sqlite3_changes (_kontor_store_get_db (self)) > 0)
+    return TRUE;
 
-  return step_done (self, stmt, error);
+  for (guint i = 0; i < keys->names->len; i++)
+    {
+      stmt = prepare (self, g_ptr_array_index (keys->update_sql, i), error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, rid);
+      bind_key (stmt, 2, g_array_index (keys->types, KontorFieldType, i),
+                json_object_get_member (values, g_ptr_array_index (keys->names, i)));
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean
@@ -286,7 +312,8 @@ fill_keys (KontorStore  *self,
           return FALSE;
         }
       values = _kontor_store_state_values (state);
-      if (!_kontor_store_write_keys (self, sqlite3_column_int64 (stmt, 0), kind, values, error))
+      if (!_kontor_store_write_keys (self, sqlite3_column_int64 (stmt, 0), kind, values, TRUE,
+                                     error))
         {
           sqlite3_finalize (stmt);
           return FALSE;
@@ -357,7 +384,7 @@ _kontor_store_ensure_keys (KontorStore  *self,
   g_autoptr(GPtrArray) fields = key_fields (kind);
   g_autofree char *table = g_strdup_printf ("x_%s", kind_name);
   g_autoptr(GHashTable) columns = NULL;
-  g_autoptr(GString) upsert = NULL;
+  g_autoptr(GString) insert = NULL;
   g_autoptr(GString) params = NULL;
   g_auto(GStrv) title_keys = NULL;
   KontorKindKeys *keys;
@@ -398,9 +425,10 @@ _kontor_store_ensure_keys (KontorStore  *self,
   keys->kind = g_strdup (kind_name);
   keys->names = g_ptr_array_new_with_free_func (g_free);
   keys->types = g_array_new (FALSE, FALSE, sizeof (KontorFieldType));
-  upsert = g_string_new (NULL);
+  keys->update_sql = g_ptr_array_new_with_free_func (g_free);
+  insert = g_string_new (NULL);
   params = g_string_new ("?");
-  g_string_printf (upsert, "INSERT OR REPLACE INTO \"%s\" (rid", table);
+  g_string_printf (insert, "INSERT OR IGNORE INTO \"%s\" (rid", table);
 
   for (guint i = 0; i < fields->len; i++)
     {
@@ -422,11 +450,15 @@ _kontor_store_ensure_keys (KontorStore  *self,
         }
       g_ptr_array_add (keys->names, g_strdup (kontor_field_get_name (f)));
       g_array_append_val (keys->types, type);
-      g_string_append_printf (upsert, ", \"%s\"", column);
+      g_string_append_printf (insert, ", \"%s\"", column);
       g_string_append (params, ", ?");
+      g_ptr_array_add (keys->update_sql,
+                       g_strdup_printf ("UPDATE \"%s\" SET \"%s\" = ?2 "
+                                        "WHERE rid = ?1 AND \"%s\" IS NOT ?2",
+                                        table, column, column));
     }
-  g_string_append_printf (upsert, ") VALUES (%s)", params->str);
-  keys->upsert_sql = g_string_free (g_steal_pointer (&upsert), FALSE);
+  g_string_append_printf (insert, ") VALUES (%s)", params->str);
+  keys->insert_sql = g_string_free (g_steal_pointer (&insert), FALSE);
   keys->delete_sql = g_strdup_printf ("DELETE FROM \"%s\" WHERE rid = ?", table);
   g_hash_table_replace (_kontor_store_get_key_tables (self), keys->kind, keys);
 

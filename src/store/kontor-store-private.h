@@ -112,6 +112,7 @@ gboolean          _kontor_store_write_keys        (KontorStore       *self,
                                                    gint64             rid,
                                                    const char        *kind,
                                                    JsonObject        *values,
+                                                   gboolean           is_new,
                                                    GError           **error);
 gboolean          _kontor_store_delete_keys       (KontorStore       *self,
                                                    gint64             rid,

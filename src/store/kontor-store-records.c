@@ -263,7 +263,7 @@ reindex (KontorStore       *self,
 
   values = given_values ? json_object_ref (given_values) : _kontor_store_state_values (state);
 
-  if (!_kontor_store_write_keys (self, rid, kontor_kind_get_name (kind), values, error))
+  if (!_kontor_store_write_keys (self, rid, kontor_kind_get_name (kind), values, is_new, error))
     return FALSE;
 
   {
