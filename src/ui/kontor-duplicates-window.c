@@ -74,6 +74,7 @@ struct _KontorDuplicatesWindow
   GtkButton         *undo_button;
 
   KontorStore       *store;
+  KontorDuplicateCandidate *dismissed;  /* the last pair dismissed, for undo */
   GCancellable      *cancellable;
   gint              *permille;      /* atomic, shared with the scan thread */
   guint              progress_id;
@@ -830,14 +831,64 @@ on_dismiss_clicked (KontorDuplicatesWindow *self)
       return;
     }
 
+  g_clear_pointer (&self->dismissed, kontor_duplicate_candidate_free);
+  self->dismissed = kontor_duplicate_candidate_copy (candidate);
   clear_detail (self);
   remove_candidate (self, candidate);
   gtk_stack_set_visible_child_name (self->detail_stack, "none");
   if (self->candidates->len == 0)
     gtk_stack_set_visible_child_name (self->list_stack, "empty");
-  toast (self, _("The pair will not be offered again"), NULL, NULL);
+  toast (self, _("The pair will not be offered again"), _("Undo"), "duplicates.undo-dismiss");
   actions_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CANDIDATES]);
+}
+
+/* The last dismissed pair is offered again, first in the list. */
+static void
+undo_dismiss (KontorDuplicatesWindow *self)
+{
+  g_autoptr(KontorDuplicateCandidate) c = g_steal_pointer (&self->dismissed);
+  g_autofree char *key = NULL;
+  g_autofree char *old = NULL;
+  g_autoptr(GString) kept = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KontorRecord) a = NULL;
+  g_autoptr(KontorRecord) b = NULL;
+  KontorDuplicateCandidate *back;
+
+  if (c == NULL)
+    return;
+  key = pair_key (c->id_a, c->id_b);
+  old = kontor_store_get_setting (self->store, DISMISSED_SETTING);
+  lines = g_strsplit (old ? old : "", "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && !g_str_equal (lines[i], key))
+      g_string_append_printf (kept, "%s%s", kept->len ? "\n" : "", lines[i]);
+  if (!kontor_store_set_setting (self->store, DISMISSED_SETTING, kept->str, &error))
+    {
+      toast (self, error->message, NULL, NULL);
+      return;
+    }
+
+  /* a record of the pair may be gone since */
+  if (!load_pair (self, c, &a, &b))
+    return;
+  back = kontor_duplicate_candidate_copy (c);
+  g_ptr_array_insert (self->candidates, 0, back);
+  gtk_list_box_insert (self->list_box, build_row (self, back, a, b), 0);
+  gtk_stack_set_visible_child_name (self->list_stack, "list");
+  show_pair (self, back);
+  actions_update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CANDIDATES]);
+}
+
+static void
+undo_dismiss_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  undo_dismiss (KONTOR_DUPLICATES_WINDOW (widget));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1120,6 +1171,7 @@ kontor_duplicates_window_finalize (GObject *object)
 
   g_ptr_array_unref (self->choices);
   g_ptr_array_unref (self->merges);
+  g_clear_pointer (&self->dismissed, kontor_duplicate_candidate_free);
   g_atomic_rc_box_release (self->permille);
   g_free (self->kind);
 
@@ -1195,6 +1247,8 @@ kontor_duplicates_window_class_init (KontorDuplicatesWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "duplicates.undo-merge", NULL,
                                    undo_merge_action);
+  gtk_widget_class_install_action (widget_class, "duplicates.undo-dismiss", NULL,
+                                   undo_dismiss_action);
   gtk_widget_class_install_action (widget_class, "duplicates.scan", NULL, scan_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK,
                                        "duplicates.undo-merge", NULL);

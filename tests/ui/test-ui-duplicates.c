@@ -368,6 +368,46 @@ test_duplicates_dismiss (Fixture       *f,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack_with (f, "scanning")), ==, "empty");
 }
 
+static gboolean
+has_no_candidates (gpointer window)
+{
+  return kontor_duplicates_window_get_n_candidates (window) == 0;
+}
+
+static gboolean
+has_candidates (gpointer window)
+{
+  return kontor_duplicates_window_get_n_candidates (window) > 0;
+}
+
+/* The toast's Undo offers a dismissed pair again, now and after a scan. */
+static void
+test_duplicates_dismiss_undo (Fixture       *f,
+                              gconstpointer  data)
+{
+  open_window (f);
+  g_signal_emit_by_name (kontor_test_find (f->window, "kontor-duplicate-pair", NULL), "activate");
+  kontor_test_spin (100);
+  gtk_widget_activate (button_labelled (f->window, "_Not a Duplicate"));
+  g_assert_true (kontor_test_wait (has_no_candidates, f->window, 5000));
+
+  g_assert_true (gtk_widget_activate_action (f->window, "duplicates.undo-dismiss", NULL));
+  g_assert_true (kontor_test_wait (has_candidates, f->window, 5000));
+  g_assert_cmpuint (n_candidates (f), ==, 1);
+  {
+    g_autofree char *text = labels_text (kontor_test_find (f->window, "kontor-duplicate-pair",
+                                                           NULL));
+
+    g_assert_nonnull (strstr (text, "Anna"));
+  }
+
+  /* no longer remembered as dismissed */
+  kontor_duplicates_window_scan (KONTOR_DUPLICATES_WINDOW (f->window), "contact");
+  g_assert_true (kontor_test_wait (is_idle, f->window, 20000));
+  kontor_test_spin (100);
+  g_assert_cmpuint (n_candidates (f), ==, 1);
+}
+
 /* The drop-down scans organizations. */
 static void
 test_duplicates_organizations (Fixture       *f,
@@ -454,6 +494,8 @@ main (int    argc,
               test_duplicates_merge_and_undo, fixture_tear_down);
   g_test_add ("/ui/duplicates/undo-action", Fixture, NULL, fixture_set_up,
               test_duplicates_undo_action, fixture_tear_down);
+  g_test_add ("/ui/duplicates/dismiss-undo", Fixture, NULL, fixture_set_up,
+              test_duplicates_dismiss_undo, fixture_tear_down);
   g_test_add ("/ui/duplicates/dismiss", Fixture, NULL, fixture_set_up, test_duplicates_dismiss,
               fixture_tear_down);
   g_test_add ("/ui/duplicates/organizations", Fixture, NULL, fixture_set_up,
