@@ -463,6 +463,21 @@ test_index_used (Fixture       *f,
   /* the contact key table's index (covering: the record is found by rid) */
   g_assert_nonnull (strstr (plan, "SCAN x USING COVERING INDEX ix_contact__last_name__text"));
   g_assert_null (strstr (plan, "TEMP B-TREE"));
+
+  /* a search in a sorted list starts from the search's hits (by rowid),
+   * not from a walk of the whole index */
+  {
+    g_autoptr(KontorQuery) sq = kontor_query_new ("contact");
+    g_autofree char *splan = NULL;
+
+    kontor_query_parse_sort (sq, "last_name");
+    kontor_query_set_search (sq, "müller");
+    splan = kontor_store_explain_query (f->store, sq, &error);
+    g_assert_no_error (error);
+    g_test_message ("plan with search: %s", splan);
+    g_assert_nonnull (strstr (splan, "SEARCH x USING INTEGER PRIMARY KEY (rowid=?)"));
+    g_assert_nonnull (strstr (splan, "record_fts VIRTUAL TABLE"));
+  }
 }
 
 
