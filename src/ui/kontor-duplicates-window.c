@@ -17,6 +17,7 @@
 
 #include "kontor-duplicates-window.h"
 #include "kontor-duplicates.h"
+#include "kontor-format.h"
 #include "kontor-merge.h"
 
 /* Pairs the user said are two records, one "id_a id_b" per line. */
@@ -245,11 +246,9 @@ format_value (KontorDuplicatesWindow *self,
       if (target != NULL)
         return record_title (self, target);
     }
-  if (kontor_field_get_field_type (field) == KONTOR_FIELD_BOOLEAN &&
-      JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN)
-    return g_strdup (json_node_get_boolean (value) ? _("Yes") : _("No"));
-
-  text = kontor_field_format (field, value);
+  /* choices translated, dates, numbers and money as the locale writes
+   * them, as on the record page */
+  text = kontor_format_value (field, value);
   if (text == NULL || text[0] == '\0')
     return g_strdup (_("(empty)"));
   return g_steal_pointer (&text);

@@ -81,12 +81,13 @@ fixture_set_up (Fixture       *f,
 
   f->anna = kontor_test_create (store, "contact", "first_name", "Anna", "last_name", "Müller",
                                 "email", "anna.mueller@example.de", "phone", "0711 1234567",
-                                "job_title", "Einkauf", NULL);
+                                "job_title", "Einkauf", "lifecycle", "lead", NULL);
   /* a later millisecond: ids are UUIDv7, so Anna Müller sorts first */
   g_usleep (5000);
   f->anna2 = kontor_test_create (store, "contact", "first_name", "Anna", "last_name", "Mueller",
                                  "email", "Anna.Mueller@example.de", "phone", "0711 7654321",
-                                 "job_title", "Leiterin Einkauf", "city", "Stuttgart", NULL);
+                                 "job_title", "Leiterin Einkauf", "city", "Stuttgart",
+                                 "lifecycle", "customer", NULL);
   f->bernd = kontor_test_create (store, "contact", "first_name", "Bernd", "last_name", "Schulz",
                                  "email", "bernd@schulz.example", NULL);
   f->activity = kontor_test_create (store, "activity", "type", "call",
@@ -226,6 +227,10 @@ test_duplicates_merge_and_undo (Fixture       *f,
   g_assert_nonnull (strstr (detail_text, "• similar name"));
   g_assert_nonnull (strstr (detail_text, "“Anna Müller” is kept; 1 record linked to "
                                          "“Anna Mueller” moves to it."));
+  /* choices as people read them, not as stored */
+  g_assert_nonnull (strstr (detail_text, "Lead\n"));
+  g_assert_nonnull (strstr (detail_text, "Customer\n"));
+  g_assert_null (strstr (detail_text, "customer\n"));
 
   /* equal values are shown once (the e-mail domain is stored lower-case,
    * the local part as typed, so it differs) */
