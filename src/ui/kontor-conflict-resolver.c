@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "kontor-conflict-resolver.h"
+#include "kontor-format.h"
 #include "kontor-store-sync.h"
 #include "kontor-sync-record.h"
 
@@ -108,7 +109,8 @@ format_value (FieldChoice *choice,
       return g_strdup (deleted ? _("Deleted") : _("Kept"));
     }
 
-  text = value ? kontor_field_format (choice->field, value) : NULL;
+  /* as the record page shows it: choices translated, the locale's dates */
+  text = value ? kontor_format_value (choice->field, value) : NULL;
   if (text == NULL || *text == '\0')
     return g_strdup (_("(empty)"));
   return g_steal_pointer (&text);

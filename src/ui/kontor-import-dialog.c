@@ -18,6 +18,7 @@
 #include "kontor-csv-reader.h"
 #include "kontor-duplicates-window.h"
 #include "kontor-duplicates.h"
+#include "kontor-format.h"
 #include "kontor-ical.h"
 #include "kontor-import-dialog.h"
 #include "kontor-importer.h"
@@ -701,8 +702,9 @@ value_text (KontorField *field,
 {
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return NULL;
+  /* as the record page will show it */
   if (field != NULL)
-    return kontor_field_format (field, node);
+    return kontor_format_value (field, node);
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (node));
   return NULL;
