@@ -864,6 +864,29 @@ test_two_connections (Fixture       *f,
   kontor_store_notify_changed (f->store, "custom_field");
   g_assert_nonnull (kontor_kind_get_field (kontor_schema_get_kind (kontor_store_get_schema (f->store),
                                                                    "contact"), "hobby"));
+
+  /* ... and its key column is filled by this connection's writes, so
+   * both connections find the record by it (through the key table) */
+  g_object_unref (create (f->store, "contact", "{\"last_name\":\"Kletterer\",\"hobby\":\"Bouldern\"}"));
+  {
+    KontorStore *stores[] = { f->store, other };
+
+    for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
+      {
+        g_autoptr(KontorQuery) q = kontor_query_new ("contact");
+        g_autofree char *plan = NULL;
+        guint n = 0;
+
+        kontor_query_parse_condition (q, "hobby=bouldern", &error);
+        g_assert_no_error (error);
+        plan = kontor_store_explain_query (stores[i], q, &error);
+        g_assert_no_error (error);
+        g_assert_nonnull (strstr (plan, "ix_contact__hobby__text"));
+        g_assert_true (kontor_store_count (stores[i], q, &n, &error));
+        g_assert_no_error (error);
+        g_assert_cmpuint (n, ==, 1);
+      }
+  }
 }
 
 /* A second store of the same file in this process must not drop the first

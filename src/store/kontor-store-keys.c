@@ -373,12 +373,13 @@ table_columns (KontorStore  *self,
   return g_steal_pointer (&columns);
 }
 
-/* Creates or widens the kind's key table and its indexes, filling what
- * is new from the records. Call inside a transaction. */
-gboolean
-_kontor_store_ensure_keys (KontorStore  *self,
-                           KontorKind   *kind,
-                           GError      **error)
+/* Creates or widens the kind's key table (and its indexes, if asked),
+ * filling what is new from the records. Call inside a transaction. */
+static gboolean
+ensure_keys (KontorStore  *self,
+             KontorKind   *kind,
+             gboolean      with_indexes,
+             GError      **error)
 {
   const char *kind_name = kontor_kind_get_name (kind);
   g_autoptr(GPtrArray) fields = key_fields (kind);
@@ -464,6 +465,8 @@ _kontor_store_ensure_keys (KontorStore  *self,
 
   if (fill && !fill_keys (self, kind_name, error))
     return FALSE;
+  if (!with_indexes)
+    return TRUE;
 
   for (guint i = 0; i < fields->len; i++)
     {
@@ -505,6 +508,22 @@ _kontor_store_ensure_keys (KontorStore  *self,
     }
 
   return TRUE;
+}
+
+gboolean
+_kontor_store_ensure_keys (KontorStore  *self,
+                           KontorKind   *kind,
+                           GError      **error)
+{
+  return ensure_keys (self, kind, TRUE, error);
+}
+
+gboolean
+_kontor_store_read_keys (KontorStore  *self,
+                         KontorKind   *kind,
+                         GError      **error)
+{
+  return ensure_keys (self, kind, FALSE, error);
 }
 
 gboolean

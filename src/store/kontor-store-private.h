@@ -99,6 +99,11 @@ KontorKindKeys   *_kontor_store_get_keys          (KontorStore       *self,
 gboolean          _kontor_store_ensure_keys       (KontorStore       *self,
                                                    KontorKind        *kind,
                                                    GError           **error);
+/* The same without (re)building indexes: after another connection
+ * changed the schema. */
+gboolean          _kontor_store_read_keys         (KontorStore       *self,
+                                                   KontorKind        *kind,
+                                                   GError           **error);
 /* The expression of a field's key column after prefix ("x."); NULL when
  * the field has no column. Text keys of the types for which
  * _kontor_store_key_folds() holds are stored folded: compare them with

@@ -41,6 +41,8 @@ struct _KontorStore
   guint32             replica_id;
   guint64             counter;
   gboolean            counter_dirty;  /* counter advanced; written to meta at commit */
+  gint64              schema_cookie;  /* PRAGMA schema_version the key tables were read at */
+  gboolean            keys_ready;     /* opened: key tables read */
   int                 tx_depth;
   gboolean            tx_failed;
   GArray             *tx_changes;   /* sqlite3_total_changes64 at each nested begin */
@@ -250,6 +252,38 @@ register_functions (sqlite3 *db)
 static char *meta_get (KontorStore *self,
                        const char  *key);
 static void  load_pruned (KontorStore *self);
+static gboolean load_custom_fields (KontorStore *self, GError **error);
+static gint64 schema_version (KontorStore *self);
+
+/* Another connection (the sync thread, kontor-cli) may have added a key
+ * column (an indexed custom field) since this one read its key tables:
+ * its writes must fill that column too. The schema version tells, once
+ * per transaction, under the write lock. Indexes are not rebuilt here: a
+ * bulk import elsewhere may have suspended them on purpose. */
+static void
+refresh_keys_if_changed (KontorStore *self)
+{
+  gint64 version = schema_version (self);
+  GPtrArray *kinds;
+  g_autoptr(GError) error = NULL;
+
+  if (!self->keys_ready || version == self->schema_cookie || version < 0)
+    return;
+
+  if (!load_custom_fields (self, &error))
+    {
+      g_warning ("Could not reload custom fields: %s", error->message);
+      return;
+    }
+  kinds = kontor_schema_list_kinds (self->schema);
+  for (guint i = 0; i < kinds->len; i++)
+    if (!_kontor_store_read_keys (self, g_ptr_array_index (kinds, i), &error))
+      {
+        g_warning ("Could not read the key tables: %s", error->message);
+        return;
+      }
+  self->schema_cookie = schema_version (self);
+}
 
 static void
 emit_dirty (KontorStore *self)
@@ -294,6 +328,7 @@ kontor_store_begin (KontorStore  *self,
       if (counter != NULL)
         self->counter = g_ascii_strtoull (counter, NULL, 10);
       load_pruned (self);
+      refresh_keys_if_changed (self);
     }
 
   changes = sqlite3_total_changes64 (self->db);
@@ -560,6 +595,20 @@ _kontor_store_ensure_field_index (KontorStore  *self,
   return _kontor_store_ensure_keys (self, k, error);
 }
 
+static gint64
+schema_version (KontorStore *self)
+{
+  sqlite3_stmt *stmt = prepare (self, "PRAGMA schema_version", NULL);
+  gint64 version = -1;
+
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return version;
+}
+
 static gboolean
 ensure_indexes (KontorStore  *self,
                 GError      **error)
@@ -578,7 +627,10 @@ ensure_indexes (KontorStore  *self,
     if (!_kontor_store_ensure_keys (self, g_ptr_array_index (kinds, i), error))
       goto fail;
 
-  return kontor_store_commit (self, error);
+  if (!kontor_store_commit (self, error))
+    return FALSE;
+  self->schema_cookie = schema_version (self);
+  return TRUE;
 
 fail:
   kontor_store_rollback (self);
@@ -1065,6 +1117,7 @@ kontor_store_open (const char  *path,
 
   if (!load_custom_fields (self, error) || !ensure_indexes (self, error))
     return NULL;
+  self->keys_ready = TRUE;
 
   self->file_key = file_key (path);
   file_opened (self->file_key);
