@@ -318,6 +318,99 @@ test_server_killed_mid_push (Fixture       *f,
   g_assert_cmpint (kontor_store_get_last_seq (b->store), ==, 4000);
 }
 
+static gpointer
+pull_thread (gpointer data)
+{
+  PushJob *job = data;
+
+  kontor_sync_client_pull (job->laptop->client, job->laptop->store, NULL, NULL, &job->error);
+  return NULL;
+}
+
+/* The list indexes of a sorted contact list, by the query plan. */
+static gboolean
+list_uses_index (KontorStore *store)
+{
+  g_autoptr(KontorQuery) q = kontor_query_new ("contact");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan = NULL;
+
+  kontor_query_parse_sort (q, "last_name");
+  plan = kontor_store_explain_query (store, q, &error);
+  g_assert_no_error (error);
+  return strstr (plan, "INDEX ix_contact__last_name__text") != NULL &&
+         strstr (plan, "TEMP B-TREE") == NULL;
+}
+
+/* A first sync of many records builds the list indexes once at the end;
+ * they are there again when the server vanishes half way, and after the
+ * sync that completes it, and the list is in order. */
+static void
+test_first_pull_indexes (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(Laptop) a = laptop_new (f);
+  g_autoptr(Laptop) b = laptop_new (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KontorQuery) q = kontor_query_new ("contact");
+  g_autoptr(GPtrArray) first = NULL;
+  g_autofree char *server_dir = g_build_filename (f->dir, "server", NULL);
+  guint port = f->server->port;
+  guint count = 0;
+  PushJob job = { b, NULL };
+  GThread *thread;
+
+  g_assert_true (kontor_store_begin (a->store, &error));
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Händler %04u", 2999 - i);
+      g_autofree char *id = create_contact (a, name);
+    }
+  g_assert_true (kontor_store_commit (a->store, &error));
+  sync_ok (a);
+
+  /* pages of 10: the first is full, so the indexes wait; the server
+   * goes once a few pages are in (seen through a second connection) */
+  kontor_sync_client_set_batch_sizes (b->client, 50, 10);
+  thread = g_thread_new ("pull", pull_thread, &job);
+  {
+    g_autoptr(KontorStore) watch = kontor_store_open (kontor_store_get_path (b->store), &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < 2000 && count < 100; i++)
+      {
+        g_usleep (2000);
+        g_assert_true (kontor_store_count (watch, q, &count, &error));
+      }
+    /* meanwhile lists sort without the index */
+    g_assert_false (list_uses_index (watch));
+  }
+  kontor_test_server_kill (f->server, SIGKILL);
+  g_thread_join (thread);
+  g_assert_nonnull (job.error);
+  g_clear_error (&job.error);
+  g_assert_true (kontor_store_count (b->store, q, &count, &error));
+  g_test_message ("%u of 3000 contacts before the server went away", count);
+  g_assert_cmpuint (count, <, 3000);
+  g_assert_true (list_uses_index (b->store));
+
+  kontor_test_server_free (f->server);
+  f->server = kontor_test_server_start (server_dir, port, NULL);
+  kontor_sync_client_set_batch_sizes (b->client, 50, 500);
+  sync_ok (b);
+  g_assert_true (kontor_store_count (b->store, q, &count, &error));
+  g_assert_cmpuint (count, ==, 3000);
+  g_assert_true (list_uses_index (b->store));
+
+  kontor_query_parse_sort (q, "last_name");
+  first = kontor_store_query (b->store, q, 0, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kontor_record_get_string (g_ptr_array_index (first, 0), "last_name"), ==,
+                   "Händler 0000");
+  g_assert_cmpstr (kontor_record_get_string (g_ptr_array_index (first, 1), "last_name"), ==,
+                   "Händler 0001");
+}
+
 /* 3: an edit based on the pre-delete version conflicts, never undeletes */
 static void
 test_edit_vs_delete (Fixture       *f,
@@ -943,6 +1036,7 @@ main (int    argc,
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/sync/01-killed-mid-pull", test_killed_mid_pull);
   ADD ("/sync/01b-server-killed-mid-push", test_server_killed_mid_push);
+  ADD ("/sync/01c-first-pull-indexes", test_first_pull_indexes);
   ADD ("/sync/02-resume-from-checkpoint", test_resume_from_checkpoint);
   ADD ("/sync/03-edit-vs-delete", test_edit_vs_delete);
   ADD ("/sync/04-recreate", test_recreate);

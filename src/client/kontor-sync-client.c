@@ -756,14 +756,56 @@ read_changes_json (KontorSyncClient  *self,
   return TRUE;
 }
 
-static gboolean
-pull_from (KontorSyncClient  *self,
-           KontorStore       *store,
-           GHashTable        *seen,
-           KontorSyncStats   *stats,
-           GCancellable      *cancellable,
-           GError           **error)
+/* A first pull whose first page is full brings many records into an
+ * empty replica: each kind's list indexes are built once at the end
+ * instead of row by row (kontor_store_suspend_indexes). */
+static void
+suspend_for_initial_pull (KontorStore *store,
+                          GPtrArray   *suspended)
 {
+  GPtrArray *kinds = kontor_schema_list_kinds (kontor_store_get_schema (store));
+
+  for (guint i = 0; i < kinds->len; i++)
+    {
+      const char *kind = kontor_kind_get_name (g_ptr_array_index (kinds, i));
+      g_autoptr(GError) error = NULL;
+      gboolean done = FALSE;
+
+      /* how many the server has is not said: "more than a page" */
+      if (!kontor_store_suspend_indexes (store, kind, G_MAXUINT64, &done, &error))
+        g_warning ("Indexes of %s kept during the first sync: %s", kind, error->message);
+      else if (done)
+        g_ptr_array_add (suspended, g_strdup (kind));
+    }
+}
+
+static void
+resume_indexes (KontorStore *store,
+                GPtrArray   *suspended)
+{
+  for (guint i = 0; i < suspended->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* else the next open builds them */
+      if (!kontor_store_resume_indexes (store, g_ptr_array_index (suspended, i), &error))
+        g_warning ("Could not rebuild the indexes of %s: %s",
+                   (char *) g_ptr_array_index (suspended, i), error->message);
+    }
+  g_ptr_array_set_size (suspended, 0);
+}
+
+static gboolean
+pull_pages (KontorSyncClient  *self,
+            KontorStore       *store,
+            GHashTable        *seen,
+            KontorSyncStats   *stats,
+            GPtrArray         *suspended,
+            GCancellable      *cancellable,
+            GError           **error)
+{
+  gboolean first_page = kontor_store_get_last_seq (store) == 0;
+
   for (;;)
     {
       g_autofree char *path = g_strdup_printf ("sync/v1/changes?since=%" G_GINT64_FORMAT
@@ -799,6 +841,10 @@ pull_from (KontorSyncClient  *self,
       for (guint i = 0; seen != NULL && i < changes->len; i++)
         g_hash_table_add (seen, g_strdup (((KontorRemoteChange *) g_ptr_array_index (changes, i))->id));
 
+      if (first_page && more && changes->len >= self->pull_batch)
+        suspend_for_initial_pull (store, suspended);
+      first_page = FALSE;
+
       if (!kontor_store_apply_remote (store, changes, last_seq, error))
         return FALSE;
       if (stats)
@@ -809,6 +855,22 @@ pull_from (KontorSyncClient  *self,
     }
 
   return TRUE;
+}
+
+static gboolean
+pull_from (KontorSyncClient  *self,
+           KontorStore       *store,
+           GHashTable        *seen,
+           KontorSyncStats   *stats,
+           GCancellable      *cancellable,
+           GError           **error)
+{
+  g_autoptr(GPtrArray) suspended = g_ptr_array_new_with_free_func (g_free);
+  gboolean ok = pull_pages (self, store, seen, stats, suspended, cancellable, error);
+
+  /* also when the server went away half way: the lists need them */
+  resume_indexes (store, suspended);
+  return ok;
 }
 
 gboolean
