@@ -650,12 +650,140 @@ test_suspend_indexes (Fixture       *f,
   g_assert_cmpstr (during[1], ==, "Weber");
   g_assert_cmpstr (during[2], ==, "Weiß");
 
+  /* another connection opened meanwhile leaves them to the loader,
+   * which still runs */
+  {
+    g_autoptr(KontorStore) other = kontor_store_open (f->path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+                                       "AND tbl_name = 'x_contact'"), ==, 0);
+  }
+
   g_assert_true (kontor_store_resume_indexes (f->store, "contact", &error));
   g_assert_no_error (error);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
                                      "AND tbl_name = 'x_contact'"), ==, n_indexes);
   after = last_names (f->store);
   g_assert_cmpstrv (after, during);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM meta "
+                                     "WHERE key LIKE 'indexes_suspended:%'"), ==, 0);
+
+  /* a loader that died: the next open builds them */
+  g_assert_true (kontor_store_suspend_indexes (f->store, "contact", 10000, &suspended, &error));
+  g_assert_true (suspended);
+  g_clear_object (&f->store);
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE meta SET value = '999999999 1' "
+                                       "WHERE key = 'indexes_suspended:contact'",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  f->store = kontor_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+                                     "AND tbl_name = 'x_contact'"), ==, n_indexes);
+}
+
+static guint
+count_where (KontorStore *store,
+             const char  *condition)
+{
+  g_autoptr(KontorQuery) q = kontor_query_new ("contact");
+  g_autoptr(GError) error = NULL;
+  guint n = G_MAXUINT;
+
+  kontor_query_parse_condition (q, condition, &error);
+  g_assert_no_error (error);
+  g_assert_true (kontor_store_count (store, q, &n, &error));
+  g_assert_no_error (error);
+  return n;
+}
+
+static void
+set_definition (KontorStore *store,
+                const char  *id,
+                const char  *json)
+{
+  g_autoptr(JsonObject) change = obj (json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KontorRecord) r = kontor_store_update (store, id, change, NULL, &error);
+
+  g_assert_no_error (error);
+}
+
+/* A custom field given another type and then its old one back, or
+ * deleted and restored, finds every record by its value again: its key
+ * column is not left with what it held before (found by a helper session
+ * trying to break the key tables). */
+static void
+test_custom_field_comes_back (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KontorRecord) alpha = NULL;
+  const char *def;
+
+  g_assert_nonnull (kontor_store_add_custom_field (f->store, "contact", "rank", "Rang", "integer",
+                                                   NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (kontor_store_add_custom_field (f->store, "contact", "tier", "Stufe", "text",
+                                                   NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(KontorQuery) q = kontor_query_new ("custom_field");
+    g_autoptr(GPtrArray) defs = NULL;
+
+    kontor_query_parse_condition (q, "name=rank", &error);
+    defs = kontor_store_query (f->store, q, 0, 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (defs->len, ==, 1);
+    def = g_intern_string (kontor_record_get_id (g_ptr_array_index (defs, 0)));
+  }
+  alpha = create (f->store, "contact", "{\"last_name\":\"Alpha\",\"rank\":3,\"tier\":\"aaa\"}");
+  g_object_unref (create (f->store, "contact", "{\"last_name\":\"Beta\",\"rank\":1,\"tier\":\"bbb\"}"));
+  g_object_unref (create (f->store, "contact", "{\"last_name\":\"Gamma\",\"rank\":2}"));
+  g_assert_cmpuint (count_where (f->store, "rank=2"), ==, 1);
+
+  /* integer -> decimal -> integer */
+  set_definition (f->store, def, "{\"type\":\"decimal\"}");
+  set_definition (f->store, def, "{\"type\":\"integer\"}");
+  g_assert_cmpuint (count_where (f->store, "rank=2"), ==, 1);
+  g_assert_cmpuint (count_where (f->store, "rank>1"), ==, 2);
+
+  /* deleted, a record restored meanwhile, restored */
+  g_assert_true (kontor_store_delete (f->store, def, &error));
+  g_assert_true (kontor_store_delete (f->store, kontor_record_get_id (alpha), &error));
+  g_object_unref (kontor_store_restore (f->store, kontor_record_get_id (alpha), &error));
+  g_object_unref (kontor_store_restore (f->store, def, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_where (f->store, "rank=3"), ==, 1);
+
+  /* text -> long text (no key) with an edit meanwhile -> text */
+  {
+    g_autoptr(KontorQuery) q = kontor_query_new ("custom_field");
+    g_autoptr(GPtrArray) defs = NULL;
+    const char *tier;
+
+    kontor_query_parse_condition (q, "name=tier", &error);
+    defs = kontor_store_query (f->store, q, 0, 0, &error);
+    g_assert_no_error (error);
+    tier = kontor_record_get_id (g_ptr_array_index (defs, 0));
+    set_definition (f->store, tier, "{\"type\":\"long_text\"}");
+    {
+      g_autoptr(JsonObject) change = obj ("{\"tier\":\"zzz\"}");
+      g_autoptr(KontorRecord) r = kontor_store_update (f->store, kontor_record_get_id (alpha),
+                                                       change, NULL, &error);
+
+      g_assert_no_error (error);
+    }
+    set_definition (f->store, tier, "{\"type\":\"text\"}");
+  }
+  g_assert_cmpuint (count_where (f->store, "tier=zzz"), ==, 1);
+  g_assert_cmpuint (count_where (f->store, "tier=aaa"), ==, 0);
 }
 
 static void
@@ -947,6 +1075,7 @@ main (int    argc,
   ADD ("/store/index-used", test_index_used);
   ADD ("/store/migrate-v1", test_migrate_v1);
   ADD ("/store/suspend-indexes", test_suspend_indexes);
+  ADD ("/store/custom-field-comes-back", test_custom_field_comes_back);
   ADD ("/store/refuse-bad-files", test_refuse_bad_files);
   ADD ("/store/transaction", test_transaction);
   ADD ("/store/two-connections", test_two_connections);

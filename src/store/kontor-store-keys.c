@@ -30,7 +30,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kontor-fold.h"
 #include "kontor-store-private.h"
@@ -279,18 +281,18 @@ _kontor_store_delete_keys (KontorStore  *self,
   return step_done (self, stmt, error);
 }
 
-/* Fills the key table from the kind's live records. */
+/* Fills the key table from the kind's live records: whole rows into a new
+ * table (added == NULL), else only the columns at the indices in added,
+ * leaving the others as they are. */
 static gboolean
 fill_keys (KontorStore  *self,
            const char   *kind,
+           GArray       *added,
            GError      **error)
 {
-  g_autofree char *clear = g_strdup_printf ("DELETE FROM \"x_%s\"", kind);
+  KontorKindKeys *keys = _kontor_store_get_keys (self, kind);
   sqlite3_stmt *stmt;
   int rc;
-
-  if (!exec (self, clear, error))
-    return FALSE;
 
   /* a statement of its own: the cached ones may be stepping */
   rc = sqlite3_prepare_v2 (_kontor_store_get_db (self),
@@ -304,6 +306,8 @@ fill_keys (KontorStore  *self,
     {
       g_autoptr(KontorSyncRecord) state = NULL;
       g_autoptr(JsonObject) values = NULL;
+      gint64 rid = sqlite3_column_int64 (stmt, 0);
+      gboolean ok = TRUE;
 
       state = parse_state ((const char *) sqlite3_column_text (stmt, 1), error);
       if (state == NULL)
@@ -312,8 +316,38 @@ fill_keys (KontorStore  *self,
           return FALSE;
         }
       values = _kontor_store_state_values (state);
-      if (!_kontor_store_write_keys (self, sqlite3_column_int64 (stmt, 0), kind, values, TRUE,
-                                     error))
+      if (added == NULL)
+        ok = _kontor_store_write_keys (self, rid, kind, values, TRUE, error);
+      else
+        {
+          sqlite3_stmt *insert = prepare (self, keys->insert_sql, error);
+
+          /* a row that is missing (damaged by hand) comes back whole */
+          ok = insert != NULL;
+          if (ok)
+            {
+              sqlite3_bind_int64 (insert, 1, rid);
+              for (guint k = 0; k < keys->names->len; k++)
+                bind_key (insert, k + 2, g_array_index (keys->types, KontorFieldType, k),
+                          json_object_get_member (values, g_ptr_array_index (keys->names, k)));
+              ok = step_done (self, insert, error);
+            }
+          for (guint a = 0; ok && a < added->len; a++)
+            {
+              guint k = g_array_index (added, guint, a);
+              sqlite3_stmt *update = prepare (self, g_ptr_array_index (keys->update_sql, k), error);
+
+              ok = update != NULL;
+              if (ok)
+                {
+                  sqlite3_bind_int64 (update, 1, rid);
+                  bind_key (update, 2, g_array_index (keys->types, KontorFieldType, k),
+                            json_object_get_member (values, g_ptr_array_index (keys->names, k)));
+                  ok = step_done (self, update, error);
+                }
+            }
+        }
+      if (!ok)
         {
           sqlite3_finalize (stmt);
           return FALSE;
@@ -325,6 +359,43 @@ fill_keys (KontorStore  *self,
     return set_sqlite_error (error, _kontor_store_get_db (self), rc, _("Cannot read records"));
 
   return TRUE;
+}
+
+/* A column no field keeps up to date any more (its custom field was
+ * removed, or given another type) goes, with its index: were it kept,
+ * the field's return would find stale values in it. */
+static gboolean
+drop_column (KontorStore  *self,
+             const char   *table,
+             const char   *column,
+             GError      **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *pattern = g_strdup_printf ("%%\"%s\"%%", column);
+  g_autofree char *drop = NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = prepare (self, "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? "
+                        "AND sql LIKE ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DROP INDEX \"%s\"",
+                                              (char *) g_ptr_array_index (names, i));
+
+      if (!exec (self, sql, error))
+        return FALSE;
+    }
+
+  drop = g_strdup_printf ("ALTER TABLE \"%s\" DROP COLUMN \"%s\"", table, column);
+  return exec (self, drop, error);
 }
 
 static gboolean
@@ -373,12 +444,103 @@ table_columns (KontorStore  *self,
   return g_steal_pointer (&columns);
 }
 
+/* When a process started (clock ticks after boot, /proc/PID/stat field
+ * 22), 0 if it does not run. With the pid it names a process uniquely. */
+static guint64
+process_started (guint pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%u/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  /* the command name in parentheses may hold spaces */
+  after = strrchr (text, ')');
+  if (after == NULL)
+    return 0;
+  fields = g_strsplit (after + 2, " ", 0);
+  /* fields[0] is field 3 (state), so field 22 is fields[19] */
+  if (g_strv_length (fields) < 20)
+    return 0;
+  return g_ascii_strtoull (fields[19], NULL, 10);
+}
+
+static char *
+suspended_key (const char *kind)
+{
+  return g_strdup_printf ("indexes_suspended:%s", kind);
+}
+
+/* The kind's indexes are suspended by a process that still runs (another
+ * import, or a first sync): building them now would take the write lock
+ * from it for seconds, and be undone. */
+static gboolean
+suspended_elsewhere (KontorStore *self,
+                     const char  *kind)
+{
+  g_autofree char *key = suspended_key (kind);
+  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+  g_autofree char *owner = NULL;
+  guint pid = 0;
+  guint64 started = 0;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    owner = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  if (owner == NULL || sscanf (owner, "%u %" G_GUINT64_FORMAT, &pid, &started) != 2)
+    return FALSE;
+  return started != 0 && process_started (pid) == started;
+}
+
+static gboolean
+set_suspended (KontorStore  *self,
+               const char   *kind,
+               gboolean      suspended,
+               GError      **error)
+{
+  g_autofree char *key = suspended_key (kind);
+  sqlite3_stmt *stmt;
+
+  if (suspended)
+    {
+      g_autofree char *owner = g_strdup_printf ("%u %" G_GUINT64_FORMAT, (guint) getpid (),
+                                                process_started ((guint) getpid ()));
+
+      stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, owner, -1, SQLITE_TRANSIENT);
+    }
+  else
+    {
+      stmt = prepare (self, "DELETE FROM meta WHERE key = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+    }
+  return step_done (self, stmt, error);
+}
+
 /* Creates or widens the kind's key table (and its indexes, if asked),
  * filling what is new from the records. Call inside a transaction. */
+typedef enum
+{
+  KEYS_ONLY,          /* another connection changed the schema */
+  KEYS_AND_INDEXES,   /* opening: unless a running process suspended them */
+  KEYS_RESUME,        /* the end of a bulk load: always */
+} EnsureMode;
+
 static gboolean
 ensure_keys (KontorStore  *self,
              KontorKind   *kind,
-             gboolean      with_indexes,
+             EnsureMode    mode,
              GError      **error)
 {
   const char *kind_name = kontor_kind_get_name (kind);
@@ -388,13 +550,16 @@ ensure_keys (KontorStore  *self,
   g_autoptr(GString) insert = NULL;
   g_autoptr(GString) params = NULL;
   g_auto(GStrv) title_keys = NULL;
+  g_autoptr(GArray) added = g_array_new (FALSE, FALSE, sizeof (guint));
   KontorKindKeys *keys;
-  gboolean fill = FALSE;
+  gboolean created = FALSE;
 
   if (fields->len == 0)
     {
+      g_autofree char *sql = g_strdup_printf ("DROP TABLE IF EXISTS \"%s\"", table);
+
       g_hash_table_remove (_kontor_store_get_key_tables (self), kind_name);
-      return TRUE;
+      return exec (self, sql, error);
     }
 
   /* a new table with all its columns in one statement: each ALTER TABLE
@@ -415,12 +580,39 @@ ensure_keys (KontorStore  *self,
       g_string_append_c (sql, ')');
       if (!exec (self, sql->str, error))
         return FALSE;
-      fill = TRUE;
+      created = TRUE;
     }
 
   columns = table_columns (self, table, error);
   if (columns == NULL)
     return FALSE;
+
+  /* columns no field keeps any more */
+  {
+    g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    GHashTableIter iter;
+    gpointer column;
+    g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
+
+    g_hash_table_add (wanted, g_strdup ("rid"));
+    for (guint i = 0; i < fields->len; i++)
+      {
+        KontorField *f = g_ptr_array_index (fields, i);
+
+        g_hash_table_add (wanted, column_name (kontor_field_get_name (f),
+                                               kontor_field_get_field_type (f)));
+      }
+    g_hash_table_iter_init (&iter, columns);
+    while (g_hash_table_iter_next (&iter, &column, NULL))
+      if (!g_hash_table_contains (wanted, column))
+        g_ptr_array_add (stale, g_strdup (column));
+    for (guint i = 0; i < stale->len; i++)
+      {
+        if (!drop_column (self, table, g_ptr_array_index (stale, i), error))
+          return FALSE;
+        g_hash_table_remove (columns, g_ptr_array_index (stale, i));
+      }
+  }
 
   keys = g_new0 (KontorKindKeys, 1);
   keys->kind = g_strdup (kind_name);
@@ -447,7 +639,7 @@ ensure_keys (KontorStore  *self,
               _kontor_kind_keys_free (keys);
               return FALSE;
             }
-          fill = TRUE;
+          g_array_append_val (added, i);
         }
       g_ptr_array_add (keys->names, g_strdup (kontor_field_get_name (f)));
       g_array_append_val (keys->types, type);
@@ -463,10 +655,19 @@ ensure_keys (KontorStore  *self,
   keys->delete_sql = g_strdup_printf ("DELETE FROM \"%s\" WHERE rid = ?", table);
   g_hash_table_replace (_kontor_store_get_key_tables (self), keys->kind, keys);
 
-  if (fill && !fill_keys (self, kind_name, error))
+  if (created && !fill_keys (self, kind_name, NULL, error))
     return FALSE;
-  if (!with_indexes)
+  if (!created && added->len > 0 && !fill_keys (self, kind_name, added, error))
+    return FALSE;
+  if (mode == KEYS_ONLY)
     return TRUE;
+  if (mode == KEYS_AND_INDEXES && suspended_elsewhere (self, kind_name))
+    {
+      g_message ("The indexes of %s are being rebuilt by another process", kind_name);
+      return TRUE;
+    }
+  if (!set_suspended (self, kind_name, FALSE, error))
+    return FALSE;
 
   for (guint i = 0; i < fields->len; i++)
     {
@@ -515,7 +716,7 @@ _kontor_store_ensure_keys (KontorStore  *self,
                            KontorKind   *kind,
                            GError      **error)
 {
-  return ensure_keys (self, kind, TRUE, error);
+  return ensure_keys (self, kind, KEYS_AND_INDEXES, error);
 }
 
 gboolean
@@ -523,7 +724,7 @@ _kontor_store_read_keys (KontorStore  *self,
                          KontorKind   *kind,
                          GError      **error)
 {
-  return ensure_keys (self, kind, FALSE, error);
+  return ensure_keys (self, kind, KEYS_ONLY, error);
 }
 
 gboolean
@@ -580,6 +781,8 @@ kontor_store_suspend_indexes (KontorStore  *self,
       if (!exec (self, sql, error))
         goto fail;
     }
+  if (names->len > 0 && !set_suspended (self, kind, TRUE, error))
+    goto fail;
 
   if (!kontor_store_commit (self, error))
     return FALSE;
@@ -607,7 +810,7 @@ kontor_store_resume_indexes (KontorStore  *self,
 
   if (!kontor_store_begin (self, error))
     return FALSE;
-  if (!_kontor_store_ensure_keys (self, k, error))
+  if (!ensure_keys (self, k, KEYS_RESUME, error))
     {
       kontor_store_rollback (self);
       return FALSE;

@@ -794,12 +794,10 @@ check_existing (const char  *path,
 {
   static const char magic[16] = "SQLite format 3";
   g_autofree char *head = NULL;
-  sqlite3 *db = NULL;
   gsize len = 0;
   gint64 version;
   gint64 app_id;
   gint64 n_tables;
-  int rc;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return TRUE;
@@ -833,39 +831,19 @@ check_existing (const char  *path,
       return FALSE;
     }
 
-  /* immutable: look without locks, journal or WAL files beside it */
-  {
-    g_autofree char *uri = NULL;
-    g_autofree char *abs = g_canonicalize_filename (path, NULL);
-    g_autofree char *file_uri = g_filename_to_uri (abs, NULL, error);
-
-    if (file_uri == NULL)
-      return FALSE;
-    uri = g_strconcat (file_uri, "?immutable=1", NULL);
-    rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-  }
-  if (rc != SQLITE_OK)
-    {
-      set_sqlite_error (error, db, rc, _("Cannot open the database"));
-      sqlite3_close_v2 (db);
-      return FALSE;
-    }
-  register_functions (db);
-
-  version = pragma_int (db, "PRAGMA user_version", &rc);
-  if (rc == SQLITE_OK)
-    app_id = pragma_int (db, "PRAGMA application_id", &rc);
-  if (rc == SQLITE_OK)
-    n_tables = pragma_int (db, "SELECT count(*) FROM sqlite_schema", &rc);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_CORRUPT,
-                   _("The database “%s” is damaged (%s); it was left untouched"),
-                   path, sqlite3_errstr (rc));
-      sqlite3_close_v2 (db);
-      return FALSE;
-    }
-  sqlite3_close_v2 (db);
+  /* The header says what the file is (SQLite's file format: user_version
+   * at 60, application_id at 68, the schema cookie at 40, big-endian).
+   * Read as bytes: an SQLite connection without locks (immutable) saw
+   * pages half written while another process checkpointed, and called a
+   * sound file damaged. The WAL may hold newer values; migrate() checks
+   * again through a real connection. */
+  version = (gint64) (((guint32) (guint8) head[60] << 24) | ((guint32) (guint8) head[61] << 16) |
+                      ((guint32) (guint8) head[62] << 8) | (guint32) (guint8) head[63]);
+  app_id = (gint64) (gint32) (((guint32) (guint8) head[68] << 24) |
+                              ((guint32) (guint8) head[69] << 16) |
+                              ((guint32) (guint8) head[70] << 8) | (guint32) (guint8) head[71]);
+  n_tables = ((guint32) (guint8) head[40] << 24) | ((guint32) (guint8) head[41] << 16) |
+             ((guint32) (guint8) head[42] << 8) | (guint32) (guint8) head[43];
 
   if (app_id != KONTOR_APPLICATION_ID && (app_id != 0 || n_tables > 0))
     {
@@ -897,7 +875,18 @@ migrate (KontorStore  *self,
   if (rc != SQLITE_OK)
     return set_sqlite_error (error, self->db, rc, _("Cannot read the schema version"));
 
-  if (version >= KONTOR_STORE_SCHEMA_VERSION)
+  /* the header check before opening read the main file; a newer version
+   * written only to the WAL so far shows here */
+  if (version > KONTOR_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_TOO_NEW,
+                   _("“%s” was written by a newer version of Kontor (schema %d, this "
+                     "version knows %d); it was left untouched. Please update Kontor."),
+                   self->path, (int) version, KONTOR_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  if (version == KONTOR_STORE_SCHEMA_VERSION)
     return TRUE;
 
   if (!kontor_store_begin (self, error))
