@@ -985,6 +985,22 @@ test_two_connections (Fixture       *f,
   state = kontor_store_get_state (f->store, kontor_record_get_id (before), &error);
   g_assert_nonnull (strstr (state, "\"7\":1"));
 
+  /* opening a file whose key tables are complete takes no write lock:
+   * it does not wait for a writer elsewhere (an import's batch) */
+  {
+    g_autoptr(KontorStore) third = NULL;
+    gint64 start;
+
+    g_assert_true (kontor_store_begin (f->store, &error));
+    start = g_get_monotonic_time ();
+    third = kontor_store_open (f->path, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (third);
+    g_test_message ("opened beside a writer in %.3f s",
+                    (g_get_monotonic_time () - start) / 1e6);
+    g_assert_true (kontor_store_commit (f->store, &error));
+  }
+
   /* a custom field added on the other connection reaches this schema */
   g_assert_nonnull (kontor_store_add_custom_field (other, "contact", "hobby", "Hobby", "text",
                                                    NULL, &error));

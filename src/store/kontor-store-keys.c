@@ -711,6 +711,76 @@ ensure_keys (KontorStore  *self,
   return TRUE;
 }
 
+static gboolean
+index_exists (KontorStore *self,
+              const char  *name)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?",
+                                NULL);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return found;
+}
+
+/* Whether opening must write: a key table, column or index missing, or a
+ * column no field keeps. Opening without writing does not wait for the
+ * write lock (an import elsewhere holds it for half a second at a time). */
+gboolean
+_kontor_store_keys_need_work (KontorStore *self,
+                              KontorKind  *kind)
+{
+  const char *kind_name = kontor_kind_get_name (kind);
+  g_autoptr(GPtrArray) fields = key_fields (kind);
+  g_autofree char *table = g_strdup_printf ("x_%s", kind_name);
+  g_autoptr(GHashTable) columns = NULL;
+  g_auto(GStrv) title_keys = NULL;
+  gboolean check_indexes;
+
+  if (fields->len == 0)
+    return table_exists (self, table);
+  if (!table_exists (self, table))
+    return TRUE;
+  columns = table_columns (self, table, NULL);
+  if (columns == NULL || g_hash_table_size (columns) != fields->len + 1)
+    return TRUE;
+
+  check_indexes = !suspended_elsewhere (self, kind_name);
+  for (guint i = 0; i < fields->len; i++)
+    {
+      KontorField *f = g_ptr_array_index (fields, i);
+      KontorFieldType type = kontor_field_get_field_type (f);
+      g_autofree char *column = column_name (kontor_field_get_name (f), type);
+
+      if (!g_hash_table_contains (columns, column))
+        return TRUE;
+      if (check_indexes && kontor_field_has_flag (f, KONTOR_FIELD_FLAG_INDEXED))
+        {
+          g_autofree char *name = g_strdup_printf ("ix_%s__%s__%s", kind_name,
+                                                   kontor_field_get_name (f),
+                                                   kontor_field_type_to_string (type));
+
+          if (!index_exists (self, name))
+            return TRUE;
+        }
+    }
+
+  title_keys = kontor_kind_dup_title_sort_keys (kind);
+  if (check_indexes && g_strv_length (title_keys) > 1)
+    {
+      g_autofree char *name = g_strdup_printf ("ix_%s__title", kind_name);
+
+      if (!index_exists (self, name))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 gboolean
 _kontor_store_ensure_keys (KontorStore  *self,
                            KontorKind   *kind,

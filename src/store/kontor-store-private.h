@@ -99,6 +99,9 @@ KontorKindKeys   *_kontor_store_get_keys          (KontorStore       *self,
 gboolean          _kontor_store_ensure_keys       (KontorStore       *self,
                                                    KontorKind        *kind,
                                                    GError           **error);
+/* Whether _kontor_store_ensure_keys() would write anything. */
+gboolean          _kontor_store_keys_need_work    (KontorStore       *self,
+                                                   KontorKind        *kind);
 /* The same without (re)building indexes: after another connection
  * changed the schema. */
 gboolean          _kontor_store_read_keys         (KontorStore       *self,

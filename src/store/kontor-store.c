@@ -614,6 +614,29 @@ ensure_indexes (KontorStore  *self,
                 GError      **error)
 {
   GPtrArray *kinds = kontor_schema_list_kinds (self->schema);
+  gboolean work = FALSE;
+
+  /* mostly all is there: then read the key tables without taking the
+   * write lock, so that opening does not wait for a writer elsewhere */
+  {
+    sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM sqlite_schema WHERE type = 'index' "
+                                        "AND name = 'record_updated'", error);
+
+    if (stmt == NULL)
+      return FALSE;
+    work = sqlite3_step (stmt) != SQLITE_ROW;
+    sqlite3_reset (stmt);
+  }
+  for (guint i = 0; i < kinds->len && !work; i++)
+    work = _kontor_store_keys_need_work (self, g_ptr_array_index (kinds, i));
+  if (!work)
+    {
+      for (guint i = 0; i < kinds->len; i++)
+        if (!_kontor_store_read_keys (self, g_ptr_array_index (kinds, i), error))
+          return FALSE;
+      self->schema_cookie = schema_version (self);
+      return TRUE;
+    }
 
   if (!kontor_store_begin (self, error))
     return FALSE;
