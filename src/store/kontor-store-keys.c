@@ -217,23 +217,22 @@ bind_key (sqlite3_stmt    *stmt,
  * only where its value changed: SQLite updates every index of a column
  * named in SET, so replacing the whole row would rewrite all of the
  * kind's indexes for a one-field edit (a pull of 1,000 edits spent most
- * of its time committing index pages). */
-gboolean
-_kontor_store_write_keys (KontorStore  *self,
-                          gint64        rid,
-                          const char   *kind,
-                          JsonObject   *values,
-                          gboolean      is_new,
-                          GError      **error)
+ * of its time committing index pages). columns: the indices of the
+ * columns to set on an existing row, NULL for all. */
+static gboolean
+write_key_row (KontorStore     *self,
+               KontorKindKeys  *keys,
+               gint64           rid,
+               JsonObject      *values,
+               gboolean         is_new,
+               GArray          *columns,
+               GError         **error)
 {
-  KontorKindKeys *keys = _kontor_store_get_keys (self, kind);
   sqlite3_stmt *stmt;
-
-  if (keys == NULL)
-    return TRUE;
+  guint n = columns ? columns->len : keys->names->len;
 
   /* an edited record may have no row yet (it was deleted, or its kind's
-   * table is new): OR IGNORE keeps an existing one */
+   * table is new, or the row was lost): OR IGNORE keeps an existing one */
   stmt = prepare (self, keys->insert_sql, error);
   if (stmt == NULL)
     return FALSE;
@@ -246,8 +245,10 @@ _kontor_store_write_keys (KontorStore  *self,
   if (is_new || sqlite3_changes (_kontor_store_get_db (self)) > 0)
     return TRUE;
 
-  for (guint i = 0; i < keys->names->len; i++)
+  for (guint c = 0; c < n; c++)
     {
+      guint i = columns ? g_array_index (columns, guint, c) : c;
+
       stmt = prepare (self, g_ptr_array_index (keys->update_sql, i), error);
       if (stmt == NULL)
         return FALSE;
@@ -259,6 +260,19 @@ _kontor_store_write_keys (KontorStore  *self,
     }
 
   return TRUE;
+}
+
+gboolean
+_kontor_store_write_keys (KontorStore  *self,
+                          gint64        rid,
+                          const char   *kind,
+                          JsonObject   *values,
+                          gboolean      is_new,
+                          GError      **error)
+{
+  KontorKindKeys *keys = _kontor_store_get_keys (self, kind);
+
+  return keys == NULL || write_key_row (self, keys, rid, values, is_new, NULL, error);
 }
 
 gboolean
@@ -307,47 +321,13 @@ fill_keys (KontorStore  *self,
       g_autoptr(KontorSyncRecord) state = NULL;
       g_autoptr(JsonObject) values = NULL;
       gint64 rid = sqlite3_column_int64 (stmt, 0);
-      gboolean ok = TRUE;
 
       state = parse_state ((const char *) sqlite3_column_text (stmt, 1), error);
-      if (state == NULL)
-        {
-          sqlite3_finalize (stmt);
-          return FALSE;
-        }
-      values = _kontor_store_state_values (state);
-      if (added == NULL)
-        ok = _kontor_store_write_keys (self, rid, kind, values, TRUE, error);
-      else
-        {
-          sqlite3_stmt *insert = prepare (self, keys->insert_sql, error);
-
-          /* a row that is missing (damaged by hand) comes back whole */
-          ok = insert != NULL;
-          if (ok)
-            {
-              sqlite3_bind_int64 (insert, 1, rid);
-              for (guint k = 0; k < keys->names->len; k++)
-                bind_key (insert, k + 2, g_array_index (keys->types, KontorFieldType, k),
-                          json_object_get_member (values, g_ptr_array_index (keys->names, k)));
-              ok = step_done (self, insert, error);
-            }
-          for (guint a = 0; ok && a < added->len; a++)
-            {
-              guint k = g_array_index (added, guint, a);
-              sqlite3_stmt *update = prepare (self, g_ptr_array_index (keys->update_sql, k), error);
-
-              ok = update != NULL;
-              if (ok)
-                {
-                  sqlite3_bind_int64 (update, 1, rid);
-                  bind_key (update, 2, g_array_index (keys->types, KontorFieldType, k),
-                            json_object_get_member (values, g_ptr_array_index (keys->names, k)));
-                  ok = step_done (self, update, error);
-                }
-            }
-        }
-      if (!ok)
+      if (state != NULL)
+        values = _kontor_store_state_values (state);
+      /* a new table is empty: whole rows; else only the added columns */
+      if (state == NULL ||
+          !write_key_row (self, keys, rid, values, added == NULL, added, error))
         {
           sqlite3_finalize (stmt);
           return FALSE;
@@ -370,49 +350,12 @@ drop_column (KontorStore  *self,
              const char   *column,
              GError      **error)
 {
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *pattern = g_strdup_printf ("%%\"%s\"%%", column);
-  g_autofree char *drop = NULL;
-  sqlite3_stmt *stmt;
+  g_autofree char *drop = g_strdup_printf ("ALTER TABLE \"%s\" DROP COLUMN \"%s\"", table, column);
 
-  stmt = prepare (self, "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? "
-                        "AND sql LIKE ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
-
-  for (guint i = 0; i < names->len; i++)
-    {
-      g_autofree char *sql = g_strdup_printf ("DROP INDEX \"%s\"",
-                                              (char *) g_ptr_array_index (names, i));
-
-      if (!exec (self, sql, error))
-        return FALSE;
-    }
-
-  drop = g_strdup_printf ("ALTER TABLE \"%s\" DROP COLUMN \"%s\"", table, column);
-  return exec (self, drop, error);
-}
-
-static gboolean
-table_exists (KontorStore *self,
-              const char  *table)
-{
-  sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
-                                NULL);
-  gboolean found;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-
-  return found;
+  return _kontor_store_drop_indexes (self, "tbl_name = ? AND sql LIKE ?", table, pattern, NULL,
+                                     error) &&
+         exec (self, drop, error);
 }
 
 static GHashTable *
@@ -481,17 +424,9 @@ suspended_elsewhere (KontorStore *self,
                      const char  *kind)
 {
   g_autofree char *key = suspended_key (kind);
-  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
-  g_autofree char *owner = NULL;
+  g_autofree char *owner = meta_get (self, key);
   guint pid = 0;
   guint64 started = 0;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    owner = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
 
   if (owner == NULL || sscanf (owner, "%u %" G_GUINT64_FORMAT, &pid, &started) != 2)
     return FALSE;
@@ -505,27 +440,12 @@ set_suspended (KontorStore  *self,
                GError      **error)
 {
   g_autofree char *key = suspended_key (kind);
-  sqlite3_stmt *stmt;
+  g_autofree char *owner = NULL;
 
   if (suspended)
-    {
-      g_autofree char *owner = g_strdup_printf ("%u %" G_GUINT64_FORMAT, (guint) getpid (),
-                                                process_started ((guint) getpid ()));
-
-      stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, owner, -1, SQLITE_TRANSIENT);
-    }
-  else
-    {
-      stmt = prepare (self, "DELETE FROM meta WHERE key = ?", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-    }
-  return step_done (self, stmt, error);
+    owner = g_strdup_printf ("%u %" G_GUINT64_FORMAT, (guint) getpid (),
+                             process_started ((guint) getpid ()));
+  return meta_set (self, key, owner, error);
 }
 
 /* Creates or widens the kind's key table (and its indexes, if asked),
@@ -564,7 +484,7 @@ ensure_keys (KontorStore  *self,
 
   /* a new table with all its columns in one statement: each ALTER TABLE
    * makes SQLite parse the whole schema again */
-  if (!table_exists (self, table))
+  if (!_kontor_store_schema_has (self, "table", table))
     {
       g_autoptr(GString) sql = g_string_new (NULL);
 
@@ -711,22 +631,6 @@ ensure_keys (KontorStore  *self,
   return TRUE;
 }
 
-static gboolean
-index_exists (KontorStore *self,
-              const char  *name)
-{
-  sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?",
-                                NULL);
-  gboolean found;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  return found;
-}
-
 /* Whether opening must write: a key table, column or index missing, or a
  * column no field keeps. Opening without writing does not wait for the
  * write lock (an import elsewhere holds it for half a second at a time). */
@@ -742,8 +646,8 @@ _kontor_store_keys_need_work (KontorStore *self,
   gboolean check_indexes;
 
   if (fields->len == 0)
-    return table_exists (self, table);
-  if (!table_exists (self, table))
+    return _kontor_store_schema_has (self, "table", table);
+  if (!_kontor_store_schema_has (self, "table", table))
     return TRUE;
   columns = table_columns (self, table, NULL);
   if (columns == NULL || g_hash_table_size (columns) != fields->len + 1)
@@ -764,7 +668,7 @@ _kontor_store_keys_need_work (KontorStore *self,
                                                    kontor_field_get_name (f),
                                                    kontor_field_type_to_string (type));
 
-          if (!index_exists (self, name))
+          if (!_kontor_store_schema_has (self, "index", name))
             return TRUE;
         }
     }
@@ -774,7 +678,7 @@ _kontor_store_keys_need_work (KontorStore *self,
     {
       g_autofree char *name = g_strdup_printf ("ix_%s__title", kind_name);
 
-      if (!index_exists (self, name))
+      if (!_kontor_store_schema_has (self, "index", name))
         return TRUE;
     }
 
@@ -804,11 +708,11 @@ kontor_store_suspend_indexes (KontorStore  *self,
                               gboolean     *suspended,
                               GError      **error)
 {
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *count_sql = NULL;
+  g_autofree char *table = NULL;
   sqlite3_stmt *stmt;
   gint64 existing = 0;
-  int rc;
+  guint n_dropped = 0;
 
   g_return_val_if_fail (KONTOR_IS_STORE (self), FALSE);
   g_return_val_if_fail (kind != NULL, FALSE);
@@ -830,33 +734,15 @@ kontor_store_suspend_indexes (KontorStore  *self,
   if (!kontor_store_begin (self, error))
     return FALSE;
 
-  stmt = prepare (self, "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? "
-                        "AND sql IS NOT NULL", error);
-  if (stmt == NULL)
+  table = g_strdup_printf ("x_%s", kind);
+  if (!_kontor_store_drop_indexes (self, "tbl_name = ?", table, NULL, &n_dropped, error))
     goto fail;
-  {
-    g_autofree char *table = g_strdup_printf ("x_%s", kind);
-
-    sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-    sqlite3_reset (stmt);
-  }
-
-  for (guint i = 0; i < names->len; i++)
-    {
-      g_autofree char *sql = g_strdup_printf ("DROP INDEX \"%s\"",
-                                              (char *) g_ptr_array_index (names, i));
-
-      if (!exec (self, sql, error))
-        goto fail;
-    }
-  if (names->len > 0 && !set_suspended (self, kind, TRUE, error))
+  if (n_dropped > 0 && !set_suspended (self, kind, TRUE, error))
     goto fail;
 
   if (!kontor_store_commit (self, error))
     return FALSE;
-  *suspended = names->len > 0;
+  *suspended = n_dropped > 0;
   return TRUE;
 
 fail:

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 #define exec(self, sql, error)           _kontor_store_exec (self, sql, error)
 #define parse_state(json, error)         _kontor_store_parse_state (json, error)
 #define meta_set_int(self, k, v, error)  _kontor_store_meta_set_int (self, k, v, error)
+#define meta_get(self, k)                _kontor_store_meta_get (self, k)
+#define meta_set(self, k, v, error)      _kontor_store_meta_set (self, k, v, error)
 
 sqlite3          *_kontor_store_get_db            (KontorStore   *self);
 sqlite3_stmt     *_kontor_store_prepare           (KontorStore   *self,
@@ -41,6 +43,25 @@ char             *_kontor_store_field_expr        (KontorField   *field,
 gboolean          _kontor_store_ensure_field_index (KontorStore  *self,
                                                    const char    *kind,
                                                    KontorField   *field,
+                                                   GError       **error);
+char             *_kontor_store_meta_get          (KontorStore   *self,
+                                                   const char    *key);
+/* A NULL value removes the key. */
+gboolean          _kontor_store_meta_set          (KontorStore   *self,
+                                                   const char    *key,
+                                                   const char    *value,
+                                                   GError       **error);
+/* An object of sqlite_schema of this type ("table", "index") and name */
+gboolean          _kontor_store_schema_has        (KontorStore   *self,
+                                                   const char    *type,
+                                                   const char    *name);
+/* Drops the indexes "WHERE type = 'index' AND <where>" selects, binding
+ * arg1 and arg2 (either may be NULL). */
+gboolean          _kontor_store_drop_indexes      (KontorStore   *self,
+                                                   const char    *where,
+                                                   const char    *arg1,
+                                                   const char    *arg2,
+                                                   guint         *n_dropped,
                                                    GError       **error);
 gboolean          _kontor_store_meta_set_int      (KontorStore   *self,
                                                    const char    *key,

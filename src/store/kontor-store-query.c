@@ -88,14 +88,6 @@ condition_value (KontorStore  *self,
   return g_variant_new_string (json_node_get_string (node));
 }
 
-static void
-replace_all (GString    *s,
-             const char *what,
-             const char *with)
-{
-  g_string_replace (s, what, with, 0);
-}
-
 /* The key column when the kind's key table has one (then c->join is
  * set), else the value out of the state. */
 static char *
@@ -329,15 +321,15 @@ compile (KontorStore  *self,
     g_string_prepend (c->sql, head);
     /* field names are [a-z0-9_] and values are bound: '@' is ours */
     if (c->join)
-      replace_all (c->sql, "@kind", "1");
+      g_string_replace (c->sql, "@kind", "1", 0);
     else
       {
         g_autofree char *kind_test = g_strdup_printf ("record.kind = '%s' AND record.deleted = 0",
                                                       kind_name);
 
-        replace_all (c->sql, "@kind", kind_test);
+        g_string_replace (c->sql, "@kind", kind_test, 0);
       }
-    replace_all (c->sql, "@rid", c->join ? "x.rid" : "record.rid");
+    g_string_replace (c->sql, "@rid", c->join ? "x.rid" : "record.rid", 0);
   }
 
   return TRUE;

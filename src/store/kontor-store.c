@@ -249,8 +249,6 @@ register_functions (sqlite3 *db)
 /* ---------------------------------------------------------------------- */
 /* Transactions                                                           */
 
-static char *meta_get (KontorStore *self,
-                       const char  *key);
 static void  load_pruned (KontorStore *self);
 static gboolean load_custom_fields (KontorStore *self, GError **error);
 static gint64 schema_version (KontorStore *self);
@@ -432,9 +430,9 @@ kontor_store_rollback (KontorStore *self)
 /* ---------------------------------------------------------------------- */
 /* Meta settings                                                          */
 
-static char *
-meta_get (KontorStore *self,
-          const char  *key)
+char *
+_kontor_store_meta_get (KontorStore *self,
+                        const char  *key)
 {
   sqlite3_stmt *stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
   char *value = NULL;
@@ -449,20 +447,77 @@ meta_get (KontorStore *self,
   return value;
 }
 
-static gboolean
-meta_set (KontorStore  *self,
-          const char   *key,
-          const char   *value,
-          GError      **error)
+gboolean
+_kontor_store_meta_set (KontorStore  *self,
+                        const char   *key,
+                        const char   *value,
+                        GError      **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                                error);
+  sqlite3_stmt *stmt = value != NULL
+    ? prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error)
+    : prepare (self, "DELETE FROM meta WHERE key = ?", error);
 
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, key);
-  bind_text (stmt, 2, value);
+  if (value != NULL)
+    bind_text (stmt, 2, value);
   return step_done (self, stmt, error);
+}
+
+gboolean
+_kontor_store_schema_has (KontorStore *self,
+                          const char  *type,
+                          const char  *name)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM sqlite_schema WHERE type = ? AND name = ?",
+                                NULL);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, name);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return found;
+}
+
+gboolean
+_kontor_store_drop_indexes (KontorStore  *self,
+                            const char   *where,
+                            const char   *arg1,
+                            const char   *arg2,
+                            guint        *n_dropped,
+                            GError      **error)
+{
+  g_autofree char *query = g_strconcat ("SELECT name FROM sqlite_schema "
+                                        "WHERE type = 'index' AND sql IS NOT NULL AND ",
+                                        where, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = prepare (self, query, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (arg1 != NULL)
+    bind_text (stmt, 1, arg1);
+  if (arg2 != NULL)
+    bind_text (stmt, 2, arg2);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DROP INDEX \"%s\"",
+                                              (char *) g_ptr_array_index (names, i));
+
+      if (!exec (self, sql, error))
+        return FALSE;
+    }
+  if (n_dropped != NULL)
+    *n_dropped = names->len;
+  return TRUE;
 }
 
 gboolean
@@ -618,15 +673,7 @@ ensure_indexes (KontorStore  *self,
 
   /* mostly all is there: then read the key tables without taking the
    * write lock, so that opening does not wait for a writer elsewhere */
-  {
-    sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM sqlite_schema WHERE type = 'index' "
-                                        "AND name = 'record_updated'", error);
-
-    if (stmt == NULL)
-      return FALSE;
-    work = sqlite3_step (stmt) != SQLITE_ROW;
-    sqlite3_reset (stmt);
-  }
+  work = !_kontor_store_schema_has (self, "index", "record_updated");
   for (guint i = 0; i < kinds->len && !work; i++)
     work = _kontor_store_keys_need_work (self, g_ptr_array_index (kinds, i));
   if (!work)
@@ -811,6 +858,17 @@ file_closed (const char *key)
   G_UNLOCK (open_files);
 }
 
+/* A big-endian 32-bit field of the SQLite file header. */
+static guint32
+header_int (const char *head,
+            guint       offset)
+{
+  guint32 v;
+
+  memcpy (&v, head + offset, sizeof v);
+  return GUINT32_FROM_BE (v);
+}
+
 static gboolean
 check_existing (const char  *path,
                 GError     **error)
@@ -820,7 +878,7 @@ check_existing (const char  *path,
   gsize len = 0;
   gint64 version;
   gint64 app_id;
-  gint64 n_tables;
+  gint64 schema_cookie;   /* not 0 once a table was ever created */
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return TRUE;
@@ -860,15 +918,11 @@ check_existing (const char  *path,
    * pages half written while another process checkpointed, and called a
    * sound file damaged. The WAL may hold newer values; migrate() checks
    * again through a real connection. */
-  version = (gint64) (((guint32) (guint8) head[60] << 24) | ((guint32) (guint8) head[61] << 16) |
-                      ((guint32) (guint8) head[62] << 8) | (guint32) (guint8) head[63]);
-  app_id = (gint64) (gint32) (((guint32) (guint8) head[68] << 24) |
-                              ((guint32) (guint8) head[69] << 16) |
-                              ((guint32) (guint8) head[70] << 8) | (guint32) (guint8) head[71]);
-  n_tables = ((guint32) (guint8) head[40] << 24) | ((guint32) (guint8) head[41] << 16) |
-             ((guint32) (guint8) head[42] << 8) | (guint32) (guint8) head[43];
+  version = header_int (head, 60);
+  app_id = (gint32) header_int (head, 68);
+  schema_cookie = header_int (head, 40);
 
-  if (app_id != KONTOR_APPLICATION_ID && (app_id != 0 || n_tables > 0))
+  if (app_id != KONTOR_APPLICATION_ID && (app_id != 0 || schema_cookie != 0))
     {
       g_set_error (error, KONTOR_STORE_ERROR, KONTOR_STORE_ERROR_NOT_KONTOR,
                    _("“%s” is an SQLite database of another program; it was left untouched"),
@@ -936,33 +990,10 @@ migrate (KontorStore  *self,
 
   /* 2: the per-kind partial expression indexes on record give way to key
    * tables (kontor-store-keys.c), created and filled by ensure_indexes() */
-  if (version == 1)
-    {
-      sqlite3_stmt *stmt;
-      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-
-      rc = sqlite3_prepare_v2 (self->db,
-                               "SELECT name FROM sqlite_schema WHERE type = 'index' AND "
-                               "tbl_name = 'record' AND name LIKE 'ix\\_%' ESCAPE '\\'",
-                               -1, &stmt, NULL);
-      if (rc != SQLITE_OK)
-        {
-          set_sqlite_error (error, self->db, rc, _("Cannot read the schema"));
-          goto fail;
-        }
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-      sqlite3_finalize (stmt);
-
-      for (guint i = 0; i < names->len; i++)
-        {
-          g_autofree char *sql = g_strdup_printf ("DROP INDEX \"%s\"",
-                                                  (char *) g_ptr_array_index (names, i));
-
-          if (!exec (self, sql, error))
-            goto fail;
-        }
-    }
+  if (version == 1 &&
+      !_kontor_store_drop_indexes (self, "tbl_name = 'record' AND name LIKE 'ix\\_%' ESCAPE '\\'",
+                                   NULL, NULL, NULL, error))
+    goto fail;
 
   /* future migrations: if (version < 3) { ... } */
 
